@@ -1,0 +1,47 @@
+import { sql } from "drizzle-orm";
+import { type Database, ident, query } from "./database.ts";
+
+type Privilege = "select" | "insert" | "update" | "delete";
+
+/**
+ * What the request path's runtime role may do in the control plane, table by table. It owns
+ * nothing; audit rows can be appended and read, never changed. Later modules add their tables here.
+ */
+export const platformGrants: Record<string, Privilege[]> = {
+  tenants: ["select"],
+  tenant_domains: ["select"],
+  audit_log: ["select", "insert"],
+  usage_events: ["select", "insert"],
+};
+
+/** Tables in every tenant schema that the tenant role may append to and read, never change. */
+export const tenantAppendOnly = ["audit_log"];
+
+async function ensureRole(db: Database, role: string): Promise<void> {
+  const exists = await query(db.orm, sql`select 1 from pg_roles where rolname = ${role}`);
+  if (exists.length === 0) {
+    // LOGIN without a password: nobody can sign in with it, but Citus can open worker
+    // connections as it (it refuses NOLOGIN roles there).
+    await db.orm.execute(sql`create role ${ident(role)} login`);
+  }
+  // A non-superuser owner needs membership to SET ROLE; harmless for a superuser.
+  await db.orm.execute(sql`grant ${ident(role)} to current_user`);
+}
+
+export async function ensureRuntimeRole(db: Database): Promise<void> {
+  await ensureRole(db, db.runtimeRole);
+  const role = ident(db.runtimeRole);
+  await db.orm.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('zhengyun:grants:platform'))`);
+    await tx.execute(sql`revoke all on all tables in schema platform from ${role}`);
+    await tx.execute(sql`grant usage on schema platform to ${role}`);
+    for (const [table, privs] of Object.entries(platformGrants)) {
+      await tx.execute(
+        sql.raw(`grant ${privs.join(", ")} on platform.${table} to ${db.runtimeRole}`),
+      );
+    }
+    await tx.execute(sql`grant usage on all sequences in schema platform to ${role}`);
+  });
+}
+
+export { ensureRole };

@@ -1,0 +1,5 @@
+export * from "./database.ts";
+export { ensureRole, platformGrants, tenantAppendOnly } from "./grants.ts";
+export { openPostgres, type PostgresOptions } from "./postgres.ts";
+export * as platformSchema from "./schema/platform/index.ts";
+export * as tenantSchema from "./schema/tenant/index.ts";

@@ -1,0 +1,32 @@
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { type Database, currentDatabase, rolePrefixFor } from "./database.ts";
+
+export interface PostgresOptions {
+  url: string;
+  max?: number;
+  /** Seconds; recycling connections bounds each backend's per-schema catalog cache. */
+  maxLifetime?: number;
+  idleTimeout?: number;
+}
+
+/** postgres.js driver. Runs on Node and on Workers (through Hyperdrive and cloudflare:sockets). */
+export async function openPostgres(opts: PostgresOptions): Promise<Database> {
+  const client = postgres(opts.url, {
+    max: opts.max ?? 10,
+    max_lifetime: opts.maxLifetime ?? 600,
+    idle_timeout: opts.idleTimeout ?? 30,
+    onnotice: () => {},
+    // No session-level settings ever: everything tenant-specific is SET LOCAL inside a transaction.
+    connection: { application_name: "zhengyun" },
+  });
+  const orm = drizzle({ client, casing: "snake_case" });
+  const rolePrefix = rolePrefixFor(await currentDatabase(orm));
+  return {
+    orm,
+    driver: "postgres",
+    rolePrefix,
+    runtimeRole: `${rolePrefix}runtime`,
+    close: () => client.end({ timeout: 5 }),
+  };
+}

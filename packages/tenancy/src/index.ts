@@ -1,0 +1,4 @@
+export * from "./context.ts";
+export * from "./lifecycle.ts";
+export * from "./names.ts";
+export * from "./resolve.ts";

@@ -1,0 +1,3 @@
+export * from "./provision.ts";
+export * from "./template.ts";
+export * from "./destroy.ts";

@@ -1,0 +1,107 @@
+import { ConflictError, ValidationError, newId } from "@zhengyun/core";
+import { type Database, ensureRole, ident, platformSchema } from "@zhengyun/db";
+import { eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { roleNameFor, schemaNameFor } from "./names.ts";
+import { applyTemplateMigration, appliedUpTo, pendingAfter } from "./template.ts";
+
+const { tenants, tenantDomains } = platformSchema;
+export type Tenant = platformSchema.Tenant;
+
+const hostname = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, {
+    message: "not a valid host name",
+  });
+
+export const provisionInput = z.object({
+  slug: z.string(),
+  name: z.string().trim().min(1).max(100),
+  level: z.enum(["city", "district", "street"]),
+  parentSlug: z.string().optional(),
+  domains: z.array(hostname).max(20).default([]),
+});
+export type ProvisionInput = z.input<typeof provisionInput>;
+
+function parse(input: ProvisionInput) {
+  const r = provisionInput.safeParse(input);
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+    throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues);
+  }
+  schemaNameFor(r.data.slug); // validates the slug
+  return r.data;
+}
+
+/**
+ * Creates a tenant: its row (status `provisioning`), role, schema and template tables, then marks it
+ * active. Idempotent and resumable: every step tolerates having run before, and the tenant is served
+ * only once the last step flips its status, so a crash never leaves a tenant that looks ready.
+ * `upToIdx` stops at a template version and `activate: false` leaves the tenant provisioning (both
+ * used when importing an export).
+ */
+export async function provisionTenant(
+  db: Database,
+  input: ProvisionInput,
+  opts: { upToIdx?: number; activate?: boolean } = {},
+): Promise<Tenant> {
+  const data = parse(input);
+  let parentId: string | null = null;
+  if (data.parentSlug) {
+    const [parent] = await db.orm.select().from(tenants).where(eq(tenants.slug, data.parentSlug));
+    if (!parent) throw new ValidationError(`parent tenant "${data.parentSlug}" does not exist`);
+    parentId = parent.id;
+  }
+  const schemaName = schemaNameFor(data.slug);
+  const roleName = roleNameFor(db.rolePrefix, data.slug);
+
+  await db.orm
+    .insert(tenants)
+    .values({ id: newId("ten"), slug: data.slug, name: data.name, level: data.level, parentId, schemaName, roleName })
+    .onConflictDoNothing({ target: tenants.slug });
+  const [tenant] = await db.orm.select().from(tenants).where(eq(tenants.slug, data.slug));
+  if (!tenant) throw new Error("tenant row vanished during provisioning");
+  if (tenant.status === "offboarded") throw new ConflictError(`slug "${data.slug}" belonged to an offboarded tenant`);
+  if (tenant.status !== "provisioning") return tenant;
+
+  for (const host of data.domains) {
+    const inserted = await db.orm
+      .insert(tenantDomains)
+      .values({ host, tenantId: tenant.id })
+      .onConflictDoNothing()
+      .returning();
+    if (inserted.length === 0) {
+      const [owner] = await db.orm.select().from(tenantDomains).where(eq(tenantDomains.host, host));
+      if (owner?.tenantId !== tenant.id) throw new ConflictError(`domain ${host} is already taken`);
+    }
+  }
+
+  await ensureRole(db, roleName);
+  const schema = ident(schemaName);
+  const role = ident(roleName);
+  await db.orm.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`zhengyun:tenant:${tenant.id}`}))`);
+    await tx.execute(sql`create schema if not exists ${schema}`);
+    await tx.execute(sql`revoke all on schema ${schema} from public`);
+    await tx.execute(sql`grant usage on schema ${schema} to ${role}`);
+    await tx.execute(sql`alter default privileges in schema ${schema}
+      grant select, insert, update, delete on tables to ${role}`);
+    await tx.execute(sql`alter default privileges in schema ${schema}
+      grant usage, select on sequences to ${role}`);
+  });
+
+  const ref = { id: tenant.id, slug: tenant.slug, schemaName, roleName };
+  for (const m of pendingAfter(await appliedUpTo(db, tenant.id), opts.upToIdx)) {
+    await applyTemplateMigration(db, ref, m);
+  }
+
+  if (opts.activate === false) return tenant;
+  const [active] = await db.orm
+    .update(tenants)
+    .set({ status: "active", updatedAt: new Date() })
+    .where(eq(tenants.id, tenant.id))
+    .returning();
+  return active ?? tenant;
+}

@@ -1,0 +1,57 @@
+import { type Database, type Executor, ident, query, tenantAppendOnly } from "@zhengyun/db";
+import { type Migration, loadMigrations, runStatements } from "@zhengyun/db/node";
+import { sql } from "drizzle-orm";
+import type { TenantRef } from "./context.ts";
+
+/**
+ * Applies one template migration to one tenant's schema as the owner, in one transaction with its
+ * ledger row. A per-tenant advisory lock and a ledger re-check make concurrent or repeated runs safe.
+ * Returns false when another runner had already applied it.
+ */
+export async function applyTemplateMigration(
+  db: Database,
+  tenant: TenantRef,
+  m: Migration,
+): Promise<boolean> {
+  return db.orm.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`zhengyun:tenant:${tenant.id}`}))`);
+    const done = await query(
+      tx,
+      sql`select 1 from platform.tenant_migrations where tenant_id = ${tenant.id} and idx = ${m.idx}`,
+    );
+    if (done.length > 0) return false;
+    await tx.execute(sql`select set_config('search_path', ${tenant.schemaName}, true)`);
+    // Lets a hand-written migration name the tenant's role: current_setting('zhengyun.tenant_role').
+    await tx.execute(sql`select set_config('zhengyun.tenant_role', ${tenant.roleName}, true)`);
+    await runStatements(tx, m.statements);
+    await hardenAppendOnly(tx, tenant);
+    await tx.execute(sql`insert into platform.tenant_migrations (tenant_id, idx, tag)
+      values (${tenant.id}, ${m.idx}, ${m.tag})`);
+    return true;
+  });
+}
+
+async function hardenAppendOnly(tx: Executor, tenant: TenantRef): Promise<void> {
+  for (const table of tenantAppendOnly) {
+    const qualified = `${tenant.schemaName}.${table}`;
+    const [row] = await query<{ oid: string | null }>(tx, sql`select to_regclass(${qualified}) as oid`);
+    if (row?.oid) {
+      await tx.execute(
+        sql`revoke update, delete, truncate on ${ident(tenant.schemaName)}.${ident(table)} from ${ident(tenant.roleName)}`,
+      );
+    }
+  }
+}
+
+/** Pending template migrations for a tenant whose ledger stops at `appliedUpTo` (-1: none). */
+export function pendingAfter(appliedUpTo: number, upTo = Number.POSITIVE_INFINITY): Migration[] {
+  return loadMigrations("tenant").filter((m) => m.idx > appliedUpTo && m.idx <= upTo);
+}
+
+export async function appliedUpTo(db: Database, tenantId: string): Promise<number> {
+  const [row] = await query<{ max: number | null }>(
+    db.orm,
+    sql`select max(idx) as max from platform.tenant_migrations where tenant_id = ${tenantId}`,
+  );
+  return row?.max ?? -1;
+}
