@@ -1,5 +1,5 @@
-import { openPostgres } from "@zhengyun/db";
 import type { Database } from "@zhengyun/db";
+import { openPostgres } from "@zhengyun/db";
 import { openPglite, prepareDatabase } from "@zhengyun/db/node";
 
 export type DriverName = "pglite" | "postgres";
@@ -16,7 +16,10 @@ export function testDatabaseUrl(): string {
 }
 
 /** A migrated database on the given driver: PGlite in memory, or the test Postgres. */
-export async function openTestDatabase(driver: DriverName, opts: { max?: number } = {}): Promise<Database> {
+export async function openTestDatabase(
+  driver: DriverName,
+  opts: { max?: number } = {},
+): Promise<Database> {
   const db =
     driver === "pglite"
       ? await openPglite(undefined)

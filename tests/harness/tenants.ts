@@ -17,7 +17,14 @@ export function randomSlug(prefix = "t"): string {
 export function tenantFactory(db: Database) {
   const made: Tenant[] = [];
   return {
-    async create(overrides: { slug?: string; name?: string; level?: "city" | "district" | "street"; domains?: string[] } = {}) {
+    async create(
+      overrides: {
+        slug?: string;
+        name?: string;
+        level?: "city" | "district" | "street";
+        domains?: string[];
+      } = {},
+    ) {
       const t = await provisionTenant(db, {
         slug: overrides.slug ?? randomSlug(),
         name: overrides.name ?? "测试区",

@@ -21,10 +21,17 @@ describe.each(drivers())("withTenant isolation on %s", (driver) => {
     a = await tenants.create();
     b = await tenants.create();
     // Decoy rows in a default schema: a query that lost its tenant context would find these.
-    await db.orm.execute(sql`create table if not exists public.settings (key text primary key, value jsonb, updated_at timestamptz)`);
-    await db.orm.execute(sql`insert into public.settings values ('decoy-1', '1', now()), ('decoy-2', '1', now()), ('decoy-3', '1', now()) on conflict do nothing`);
+    await db.orm.execute(
+      sql`create table if not exists public.settings (key text primary key, value jsonb, updated_at timestamptz)`,
+    );
+    await db.orm.execute(
+      sql`insert into public.settings values ('decoy-1', '1', now()), ('decoy-2', '1', now()), ('decoy-3', '1', now()) on conflict do nothing`,
+    );
     await withTenant(db, a, (tx) =>
-      tx.insert(settings).values([{ key: "a1", value: 1 }, { key: "a2", value: 2 }]),
+      tx.insert(settings).values([
+        { key: "a1", value: 1 },
+        { key: "a2", value: 2 },
+      ]),
     );
     await withTenant(db, b, (tx) => tx.insert(settings).values([{ key: "b1", value: 1 }]));
   });
@@ -76,7 +83,9 @@ describe.each(drivers())("withTenant isolation on %s", (driver) => {
       query(tx, sql.raw(`select * from ${a.schemaName}.settings`)),
     ).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
-    expect(String((err as Error & { cause?: Error }).cause?.message ?? err)).toMatch(/permission denied/);
+    expect(String((err as Error & { cause?: Error }).cause?.message ?? err)).toMatch(
+      /permission denied/,
+    );
   });
 
   it("forbids changing or deleting audit rows from the tenant role", async () => {
@@ -85,12 +94,17 @@ describe.each(drivers())("withTenant isolation on %s", (driver) => {
     );
     for (const stmt of ["delete from audit_log", "update audit_log set action = 'x'"]) {
       const err = await withTenant(db, a, (tx) => query(tx, sql.raw(stmt))).catch((e: Error) => e);
-      expect(String((err as Error & { cause?: Error }).cause?.message)).toMatch(/permission denied/);
+      expect(String((err as Error & { cause?: Error }).cause?.message)).toMatch(
+        /permission denied/,
+      );
     }
   });
 
   it("keeps exact totals under 10 concurrent workers × 50 random switches", async () => {
-    const expected = new Map<string, number>([[a.id, 2], [b.id, 1]]);
+    const expected = new Map<string, number>([
+      [a.id, 2],
+      [b.id, 1],
+    ]);
     const pick = () => (Math.random() < 0.5 ? a : b);
     let seq = 0;
     await Promise.all(
@@ -109,7 +123,10 @@ describe.each(drivers())("withTenant isolation on %s", (driver) => {
     );
     expect(await countIn(a)).toBe(expected.get(a.id));
     expect(await countIn(b)).toBe(expected.get(b.id));
-    const [decoys] = await query<{ n: string }>(db.orm, sql`select count(*)::text as n from public.settings where key like 'decoy-%'`);
+    const [decoys] = await query<{ n: string }>(
+      db.orm,
+      sql`select count(*)::text as n from public.settings where key like 'decoy-%'`,
+    );
     expect(decoys?.n).toBe("3");
   });
 });

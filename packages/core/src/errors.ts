@@ -89,7 +89,11 @@ export class LockedError extends DomainError {
 }
 export class LimitExceededError extends DomainError {
   constructor(message: string, retryAfterSeconds?: number) {
-    super("limit_exceeded", message, retryAfterSeconds ? { extra: { retryAfter: retryAfterSeconds } } : {});
+    super(
+      "limit_exceeded",
+      message,
+      retryAfterSeconds ? { extra: { retryAfter: retryAfterSeconds } } : {},
+    );
   }
 }
 

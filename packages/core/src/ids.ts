@@ -6,7 +6,17 @@
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 export type IdPrefix =
-  | "ten" | "dom" | "usr" | "ses" | "key" | "aud" | "job" | "obj" | "ntf" | "exp" | "evt"
+  | "ten"
+  | "dom"
+  | "usr"
+  | "ses"
+  | "key"
+  | "aud"
+  | "job"
+  | "obj"
+  | "ntf"
+  | "exp"
+  | "evt"
   | (string & {});
 
 export function ulid(now: number = Date.now()): string {

@@ -3,12 +3,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { resolve } from "node:path";
 import { type Config, loadConfig } from "./config.ts";
 
-export interface Secrets {
-  auditHmacKey: string;
-  sessionSecret: string;
-  s3AccessKeyId: string;
-  s3SecretAccessKey: string;
-}
+import type { Secrets } from "./secrets.ts";
+
+export type { Secrets };
 
 /** The only place that reads process.env. */
 export function loadNodeConfig(overrides: Record<string, string | undefined> = {}): Config {

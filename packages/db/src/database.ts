@@ -34,7 +34,10 @@ export function quoteIdent(name: string): string {
 export const ident = (name: string): SQL => sql.raw(quoteIdent(name));
 
 export function rolePrefixFor(databaseName: string): string {
-  const clean = databaseName.toLowerCase().replace(/[^a-z0-9]+/g, "_").slice(0, 12);
+  const clean = databaseName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .slice(0, 12);
   return `zy_${clean}_`;
 }
 

@@ -53,7 +53,10 @@ export async function migratePlatform(orm: Orm): Promise<string[]> {
   for (const m of loadMigrations("platform")) {
     const did = await orm.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext('zhengyun:migrate:platform'))`);
-      const done = await query(tx, sql`select 1 from platform.schema_migrations where idx = ${m.idx}`);
+      const done = await query(
+        tx,
+        sql`select 1 from platform.schema_migrations where idx = ${m.idx}`,
+      );
       if (done.length > 0) return false;
       await runStatements(tx, m.statements);
       await tx.execute(

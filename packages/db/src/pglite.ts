@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
-import { type Database, currentDatabase, rolePrefixFor } from "./database.ts";
+import { currentDatabase, type Database, rolePrefixFor } from "./database.ts";
 
 /**
  * Embedded Postgres (WASM) with a persistent data directory. Single-process: the caller must make

@@ -1,6 +1,6 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { type Database, currentDatabase, rolePrefixFor } from "./database.ts";
+import { currentDatabase, type Database, rolePrefixFor } from "./database.ts";
 
 export interface PostgresOptions {
   url: string;

@@ -8,7 +8,10 @@ import type { TenantRef } from "./context.ts";
  */
 export async function dropTenantSchemaAndRole(db: Database, tenant: TenantRef): Promise<void> {
   await db.orm.execute(sql`drop schema if exists ${ident(tenant.schemaName)} cascade`);
-  const exists = await query(db.orm, sql`select 1 from pg_roles where rolname = ${tenant.roleName}`);
+  const exists = await query(
+    db.orm,
+    sql`select 1 from pg_roles where rolname = ${tenant.roleName}`,
+  );
   if (exists.length > 0) {
     await db.orm.execute(sql`drop owned by ${ident(tenant.roleName)}`);
     await db.orm.execute(sql`drop role ${ident(tenant.roleName)}`);

@@ -1,3 +1,3 @@
+export * from "./destroy.ts";
 export * from "./provision.ts";
 export * from "./template.ts";
-export * from "./destroy.ts";

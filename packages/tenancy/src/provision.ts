@@ -1,9 +1,9 @@
-import { ConflictError, ValidationError, newId } from "@zhengyun/core";
+import { ConflictError, newId, ValidationError } from "@zhengyun/core";
 import { type Database, ensureRole, ident, platformSchema } from "@zhengyun/db";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { roleNameFor, schemaNameFor } from "./names.ts";
-import { applyTemplateMigration, appliedUpTo, pendingAfter } from "./template.ts";
+import { appliedUpTo, applyTemplateMigration, pendingAfter } from "./template.ts";
 
 const { tenants, tenantDomains } = platformSchema;
 export type Tenant = platformSchema.Tenant;
@@ -12,9 +12,12 @@ const hostname = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, {
-    message: "not a valid host name",
-  });
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
+    {
+      message: "not a valid host name",
+    },
+  );
 
 export const provisionInput = z.object({
   slug: z.string(),
@@ -59,11 +62,20 @@ export async function provisionTenant(
 
   await db.orm
     .insert(tenants)
-    .values({ id: newId("ten"), slug: data.slug, name: data.name, level: data.level, parentId, schemaName, roleName })
+    .values({
+      id: newId("ten"),
+      slug: data.slug,
+      name: data.name,
+      level: data.level,
+      parentId,
+      schemaName,
+      roleName,
+    })
     .onConflictDoNothing({ target: tenants.slug });
   const [tenant] = await db.orm.select().from(tenants).where(eq(tenants.slug, data.slug));
   if (!tenant) throw new Error("tenant row vanished during provisioning");
-  if (tenant.status === "offboarded") throw new ConflictError(`slug "${data.slug}" belonged to an offboarded tenant`);
+  if (tenant.status === "offboarded")
+    throw new ConflictError(`slug "${data.slug}" belonged to an offboarded tenant`);
   if (tenant.status !== "provisioning") return tenant;
 
   for (const host of data.domains) {
@@ -82,7 +94,9 @@ export async function provisionTenant(
   const schema = ident(schemaName);
   const role = ident(roleName);
   await db.orm.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`zhengyun:tenant:${tenant.id}`}))`);
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtext(${`zhengyun:tenant:${tenant.id}`}))`,
+    );
     await tx.execute(sql`create schema if not exists ${schema}`);
     await tx.execute(sql`revoke all on schema ${schema} from public`);
     await tx.execute(sql`grant usage on schema ${schema} to ${role}`);

@@ -1,5 +1,5 @@
 import { type Database, type Executor, ident, query, tenantAppendOnly } from "@zhengyun/db";
-import { type Migration, loadMigrations, runStatements } from "@zhengyun/db/node";
+import { loadMigrations, type Migration, runStatements } from "@zhengyun/db/node";
 import { sql } from "drizzle-orm";
 import type { TenantRef } from "./context.ts";
 
@@ -14,7 +14,9 @@ export async function applyTemplateMigration(
   m: Migration,
 ): Promise<boolean> {
   return db.orm.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`zhengyun:tenant:${tenant.id}`}))`);
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtext(${`zhengyun:tenant:${tenant.id}`}))`,
+    );
     const done = await query(
       tx,
       sql`select 1 from platform.tenant_migrations where tenant_id = ${tenant.id} and idx = ${m.idx}`,
@@ -34,7 +36,10 @@ export async function applyTemplateMigration(
 async function hardenAppendOnly(tx: Executor, tenant: TenantRef): Promise<void> {
   for (const table of tenantAppendOnly) {
     const qualified = `${tenant.schemaName}.${table}`;
-    const [row] = await query<{ oid: string | null }>(tx, sql`select to_regclass(${qualified}) as oid`);
+    const [row] = await query<{ oid: string | null }>(
+      tx,
+      sql`select to_regclass(${qualified}) as oid`,
+    );
     if (row?.oid) {
       await tx.execute(
         sql`revoke update, delete, truncate on ${ident(tenant.schemaName)}.${ident(table)} from ${ident(tenant.roleName)}`,

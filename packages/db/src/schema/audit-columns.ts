@@ -25,4 +25,8 @@ export const auditColumns = {
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: drizzle's extra-config callback type is table-specific
-export const auditIndexes = (t: any) => [index().on(t.at), index().on(t.actorId), index().on(t.action)];
+export const auditIndexes = (t: any) => [
+  index().on(t.at),
+  index().on(t.actorId),
+  index().on(t.action),
+];

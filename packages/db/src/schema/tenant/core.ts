@@ -35,7 +35,9 @@ export const notificationOutbox = pgTable("notification_outbox", {
   recipient: text().notNull(),
   subject: text(),
   body: text().notNull(),
-  status: text({ enum: ["pending", "sent", "failed"] }).notNull().default("pending"),
+  status: text({ enum: ["pending", "sent", "failed"] })
+    .notNull()
+    .default("pending"),
   attempts: integer().notNull().default(0),
   nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   lastError: text(),
