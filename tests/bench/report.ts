@@ -1,0 +1,26 @@
+import { cpus, totalmem } from "node:os";
+
+export function machine(): string {
+  const c = cpus();
+  return `${c.length} cores (${c[0]?.model ?? "unknown"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+}
+
+export function header(name: string, where: string): void {
+  process.stdout.write(`\n${name} — ${where}\n`);
+}
+
+export function line(label: string, value: string, detail = ""): void {
+  process.stdout.write(`${label.padEnd(34)} ${value.padStart(14)}  ${detail}\n`);
+}
+
+export async function timeIt<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t0, value };
+}
+
+export function durationStats(samples: number[]): { p50: number; p95: number; p99: number; mean: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: s.reduce((a, b) => a + b, 0) / (s.length || 1) };
+}
