@@ -12,6 +12,16 @@ export const platformGrants: Record<string, Privilege[]> = {
   tenant_domains: ["select"],
   audit_log: ["select", "insert"],
   usage_events: ["select", "insert"],
+  // Identity (packages/auth): sign-in, sessions and keys are request-path work.
+  users: ["select", "insert", "update"],
+  memberships: ["select", "insert", "delete"],
+  password_credentials: ["select", "insert", "update"],
+  totp_credentials: ["select", "insert", "update", "delete"],
+  recovery_codes: ["select", "insert", "update", "delete"],
+  sign_in_failures: ["select", "insert", "update", "delete"],
+  sessions: ["select", "insert", "update", "delete"],
+  api_keys: ["select", "insert", "update"],
+  support_grants: ["select", "insert", "update"],
 };
 
 /** Tables in every tenant schema that the tenant role may append to and read, never change. */

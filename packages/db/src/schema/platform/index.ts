@@ -1,4 +1,6 @@
 export * from "./audit.ts";
+export * from "./identity.ts";
+export * from "./identity-access.ts";
 export * from "./schema.ts";
 export * from "./tenants.ts";
 export * from "./usage.ts";
