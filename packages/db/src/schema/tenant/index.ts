@@ -1,1 +1,2 @@
+export * from "./audit-chain.ts";
 export * from "./core.ts";
