@@ -1,0 +1,51 @@
+import { newId } from "@zhengyun/core";
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import type { AppDeps, AppEnv } from "../env.ts";
+import { HttpProblem } from "../problems.ts";
+
+/** Accept a caller's id only when it is short and plain, so it is safe to log and echo. */
+const SANE_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** Request id (echoed), request-scoped logger, and one JSON log line per request. */
+export function requestContext(deps: AppDeps) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const started = performance.now();
+    const incoming = c.req.header("x-request-id");
+    const requestId = incoming && SANE_ID.test(incoming) ? incoming : newId("req");
+    c.set("requestId", requestId);
+    c.set("logger", deps.logger);
+    c.set("deps", deps);
+    c.set("tenant", undefined);
+    c.set("principal", undefined);
+    try {
+      await next();
+    } finally {
+      c.header("X-Request-Id", requestId);
+      const status = c.res.status;
+      const line = {
+        requestId,
+        method: c.req.method,
+        path: c.req.path,
+        status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        tenant: c.var.tenant?.slug ?? null,
+      };
+      if (status >= 500) deps.logger.error(line, "request");
+      else deps.logger.info(line, "request");
+    }
+  });
+}
+
+/** Bodies larger than BODY_LIMIT_BYTES are refused with 413 before anything reads them. */
+export function limitBody(deps: AppDeps) {
+  return bodyLimit({
+    maxSize: deps.config.BODY_LIMIT_BYTES,
+    onError: () => {
+      throw new HttpProblem(
+        "payload_too_large",
+        `Request body exceeds ${deps.config.BODY_LIMIT_BYTES} bytes`,
+      );
+    },
+  });
+}

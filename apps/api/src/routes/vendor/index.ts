@@ -1,0 +1,7 @@
+import type { App } from "../../route.ts";
+import { registerCreateTenant } from "./create-tenant.ts";
+
+/** Vendor routes that need Node (provisioning runs template migrations from files). */
+export function registerVendorRoutes(app: App): void {
+  registerCreateTenant(app);
+}
