@@ -1,3 +1,4 @@
+export { z } from "@hono/zod-openapi";
 export { createApp } from "./app.ts";
 export type { AppDeps, AppEnv, Authenticator, Logger, Permission, Principal } from "./env.ts";
 export { consoleLogger } from "./logger.ts";
