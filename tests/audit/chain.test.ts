@@ -1,0 +1,80 @@
+import { sealAll, sealChain, verifyChains, writeAudit } from "@zhengyun/audit";
+import { type Database, query } from "@zhengyun/db";
+import { withPlatform, withTenant } from "@zhengyun/tenancy";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { drivers, openTestDatabase, type Tenant, tenantFactory } from "../harness/index.ts";
+import { chainRows, sha256Key as key, writeRecords } from "./helpers.ts";
+
+describe.each(drivers())("audit chain sealing on %s", (driver) => {
+  let db: Database;
+  let tenants: ReturnType<typeof tenantFactory>;
+
+  beforeAll(async () => {
+    db = await openTestDatabase(driver);
+    tenants = tenantFactory(db);
+  });
+  afterAll(async () => {
+    await tenants.cleanup();
+    await db.close();
+  });
+
+  it("links every record, in order, and verifies", async () => {
+    const t = await tenants.create();
+    const ids = await writeRecords(db, t, 5);
+    expect((await chainRows(db, t)).every((r) => r.pos === null && r.hash === null)).toBe(true);
+    expect(await sealChain(db, t, key)).toEqual({ chain: t.slug, sealed: 5 });
+    const rows = await chainRows(db, t);
+    expect(rows.map((r) => r.id)).toEqual(ids);
+    expect(rows.map((r) => r.pos)).toEqual([1, 2, 3, 4, 5]);
+    expect(new Set(rows.map((r) => r.hash)).size).toBe(5);
+    expect(await sealChain(db, t, key)).toEqual({ chain: t.slug, sealed: 0 });
+    await writeRecords(db, t, 2);
+    expect(await verifyChains(db, key, { tenant: t.slug })).toEqual([
+      { chain: t.slug, ok: true, records: 7, lastPosition: 7 },
+    ]);
+  });
+
+  it("seals the vendor chain from withPlatform writes, and sealAll covers every chain", async () => {
+    const t = await tenants.create();
+    const id = await withPlatform(db, (tx) =>
+      writeAudit(tx, { action: "tenant.create", actorRole: "operator", objectId: t.id }),
+    );
+    await writeRecords(db, t, 1);
+    const results = await sealAll(db, key);
+    expect(results.find((r) => r.chain === t.slug)).toEqual({ chain: t.slug, sealed: 1 });
+    expect(results.find((r) => r.chain === "vendor")?.error).toBeUndefined();
+    const [row] = await query<{ pos: string | null }>(
+      db.orm,
+      sql`select chain_pos::text as pos from platform.audit_log where id = ${id}`,
+    );
+    expect(row?.pos).not.toBeNull();
+    const reports = await verifyChains(db, key);
+    expect(reports.find((r) => r.chain === "vendor")?.ok).toBe(true);
+    expect(reports.find((r) => r.chain === t.slug)).toMatchObject({ ok: true, records: 1 });
+  });
+
+  it("ignores sealer columns forged by the tenant role", async () => {
+    const t = await tenants.create();
+    await withTenant(db, t, (tx) =>
+      tx.execute(
+        sql`insert into audit_log (id, action, chain_pos, hash, xid) values ('aud_forged0001', 'x.y', 1, 'f00', '1')`,
+      ),
+    );
+    const [forged] = await chainRows(db, t);
+    expect(forged).toEqual({ id: "aud_forged0001", pos: null, hash: null });
+    await writeRecords(db, t, 1);
+    expect(await sealChain(db, t, key)).toEqual({ chain: t.slug, sealed: 2 });
+    expect((await verifyChains(db, key, { tenant: t.slug }))[0]?.ok).toBe(true);
+  });
+
+  it("keeps the chain head out of the tenant role's reach", async () => {
+    const t = await tenants.create();
+    for (const stmt of ["select * from audit_chain", "update audit_chain set last_pos = 0"]) {
+      const err = await withTenant(db, t, (tx) => query(tx, sql.raw(stmt))).catch((e: Error) => e);
+      expect(String((err as Error & { cause?: Error }).cause?.message)).toMatch(
+        /permission denied/,
+      );
+    }
+  });
+});
