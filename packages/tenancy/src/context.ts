@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { type Database, ident, type Tx } from "@zhengyun/db";
+import type { Database, Tx } from "@zhengyun/db";
 import { sql } from "drizzle-orm";
 
 /** What withTenant needs to know of a tenant: where its data is and which role may touch it. */

@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError } from "@zhengyun/core";
 import { type Database, platformSchema } from "@zhengyun/db";
 import { eq } from "drizzle-orm";
 
-const { tenants } = platformSchema;
+const { tenants, tenantExports } = platformSchema;
 type Tenant = platformSchema.Tenant;
 
 async function load(db: Database, slug: string): Promise<Tenant> {
@@ -28,6 +28,13 @@ export async function resumeTenant(db: Database, slug: string, now = new Date())
   const t = await load(db, slug);
   if (t.status === "active") return t;
   if (t.status !== "suspended") throw new ConflictError(`Tenant "${slug}" is ${t.status}`);
+  // A recorded export means offboarding started (and may have dropped the schema): finish it instead.
+  const [exp] = await db.orm
+    .select({ id: tenantExports.id })
+    .from(tenantExports)
+    .where(eq(tenantExports.tenantId, t.id))
+    .limit(1);
+  if (exp) throw new ConflictError(`Tenant "${slug}" is being offboarded; run offboard again`);
   const [row] = await db.orm
     .update(tenants)
     .set({ status: "active", suspendedAt: null, updatedAt: now })

@@ -1,5 +1,6 @@
 import { ConflictError, newId, ValidationError } from "@zhengyun/core";
 import { type Database, ensureRole, ident, platformSchema } from "@zhengyun/db";
+import type { Migration } from "@zhengyun/db/node";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { roleNameFor, schemaNameFor } from "./names.ts";
@@ -43,12 +44,12 @@ function parse(input: ProvisionInput) {
  * active. Idempotent and resumable: every step tolerates having run before, and the tenant is served
  * only once the last step flips its status, so a crash never leaves a tenant that looks ready.
  * `upToIdx` stops at a template version and `activate: false` leaves the tenant provisioning (both
- * used when importing an export).
+ * used when importing an export). `migrations` replaces the committed template (tests only).
  */
 export async function provisionTenant(
   db: Database,
   input: ProvisionInput,
-  opts: { upToIdx?: number; activate?: boolean } = {},
+  opts: { upToIdx?: number; activate?: boolean; migrations?: readonly Migration[] } = {},
 ): Promise<Tenant> {
   const data = parse(input);
   let parentId: string | null = null;
@@ -107,7 +108,7 @@ export async function provisionTenant(
   });
 
   const ref = { id: tenant.id, slug: tenant.slug, schemaName, roleName };
-  for (const m of pendingAfter(await appliedUpTo(db, tenant.id), opts.upToIdx)) {
+  for (const m of pendingAfter(await appliedUpTo(db, tenant.id), opts.upToIdx, opts.migrations)) {
     await applyTemplateMigration(db, ref, m);
   }
 

@@ -48,9 +48,16 @@ async function hardenAppendOnly(tx: Executor, tenant: TenantRef): Promise<void> 
   }
 }
 
-/** Pending template migrations for a tenant whose ledger stops at `appliedUpTo` (-1: none). */
-export function pendingAfter(appliedUpTo: number, upTo = Number.POSITIVE_INFINITY): Migration[] {
-  return loadMigrations("tenant").filter((m) => m.idx > appliedUpTo && m.idx <= upTo);
+/**
+ * Pending template migrations for a tenant whose ledger stops at `appliedUpTo` (-1: none).
+ * `all` defaults to the committed template; tests pass extra migrations through it.
+ */
+export function pendingAfter(
+  appliedUpTo: number,
+  upTo = Number.POSITIVE_INFINITY,
+  all: readonly Migration[] = loadMigrations("tenant"),
+): Migration[] {
+  return all.filter((m) => m.idx > appliedUpTo && m.idx <= upTo);
 }
 
 export async function appliedUpTo(db: Database, tenantId: string): Promise<number> {
