@@ -1,1 +1,35 @@
-export {};
+export { changePassword, disableUser, enableUser, setPassword } from "./accounts.ts";
+export {
+  type ApiKeyView,
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+  verifyApiKey,
+} from "./api-keys.ts";
+export { principalFromApiKey, principalFromSession } from "./authenticate.ts";
+export { authorize, type GrantView, type Principal, type TenantArg } from "./authorize.ts";
+export * from "./context.ts";
+export * from "./cookies.ts";
+export { invalidCredentials } from "./errors.ts";
+export {
+  assertPasswordPolicy,
+  defaultPasswordPolicy,
+  hashPassword,
+  type PasswordPolicy,
+  passwordProblems,
+  verifyPassword,
+} from "./password.ts";
+export * from "./permissions.ts";
+export { createRateLimiter, type RateLimiter } from "./rate-limit.ts";
+export { type SessionManager, sessionManager, type ValidSession } from "./sessions.ts";
+export { type SignInResult, signIn, signOut, verifyTotp } from "./sign-in.ts";
+export {
+  activeGrants,
+  approveSupportAccess,
+  MAX_SUPPORT_MINUTES,
+  rejectSupportAccess,
+  requestSupportAccess,
+  revokeSupportAccess,
+} from "./support.ts";
+export { enrollTotp, RECOVERY_CODE_COUNT, totpCode } from "./totp.ts";
+export { assignRole, createUser, normalizeLogin, revokeRole } from "./users.ts";
