@@ -3,7 +3,7 @@ import { type Database, query } from "@zhengyun/db";
 import { withPlatform, withTenant } from "@zhengyun/tenancy";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { drivers, openTestDatabase, type Tenant, tenantFactory } from "../harness/index.ts";
+import { drivers, openTestDatabase, tenantFactory } from "../harness/index.ts";
 import { chainRows, sha256Key as key, writeRecords } from "./helpers.ts";
 
 describe.each(drivers())("audit chain sealing on %s", (driver) => {
