@@ -1,0 +1,10 @@
+export * from "./delivery.ts";
+export * from "./logger.ts";
+export * from "./mailbox.ts";
+export * from "./notifications.ts";
+export * from "./queue.ts";
+export * from "./start.ts";
+export * from "./tenant-job.ts";
+export { resolveTenant, tenantSweep, tenantsIn } from "./tenants.ts";
+export * from "./usage.ts";
+export * from "./usage-sink.ts";
