@@ -8,6 +8,8 @@ export interface PostgresOptions {
   /** Seconds; recycling connections bounds each backend's per-schema catalog cache. */
   maxLifetime?: number;
   idleTimeout?: number;
+  /** Known role prefix (a Worker opening a client per request); skips the current_database() lookup. */
+  rolePrefix?: string;
 }
 
 /** postgres.js driver. Runs on Node and on Workers (through Hyperdrive and cloudflare:sockets). */
@@ -21,7 +23,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Database> {
     connection: { application_name: "zhengyun" },
   });
   const orm = drizzle({ client, casing: "snake_case" });
-  const rolePrefix = rolePrefixFor(await currentDatabase(orm));
+  const rolePrefix = opts.rolePrefix ?? rolePrefixFor(await currentDatabase(orm));
   return {
     orm,
     driver: "postgres",
