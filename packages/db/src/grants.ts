@@ -12,6 +12,13 @@ export const platformGrants: Record<string, Privilege[]> = {
   tenant_domains: ["select"],
   audit_log: ["select", "insert"],
   usage_events: ["select", "insert"],
+  // Metering (packages/metering): ingestion, rollups and reads are request-path work.
+  meters: ["select"],
+  usage_event_keys: ["select", "insert", "delete"],
+  usage_hourly: ["select", "insert", "update"],
+  usage_daily: ["select", "insert", "update"],
+  usage_monthly_uniques: ["select", "insert", "update"],
+  usage_closed: ["select", "insert", "update"],
   // Identity (packages/auth): sign-in, sessions and keys are request-path work.
   users: ["select", "insert", "update"],
   memberships: ["select", "insert", "delete"],
