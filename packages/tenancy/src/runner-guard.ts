@@ -1,8 +1,9 @@
-import { ConflictError } from "@zhengyun/core";
+import { ConflictError, PreconditionFailedError } from "@zhengyun/core";
 import type { Database } from "@zhengyun/db";
 
 /** The slice of postgres.js this guard needs; typed here so tenancy does not depend on postgres. */
 interface ReservableClient {
+  options?: { max?: number };
   reserve(): Promise<{
     unsafe(query: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
     release(): void;
@@ -33,6 +34,10 @@ export async function withExclusiveRunner<T>(
   try {
     if (db.driver !== "postgres") return await fn();
     const client = (db.orm as unknown as { $client: ReservableClient }).$client;
+    // The reserved connection is held for the whole run; the work needs at least one more.
+    if ((client.options?.max ?? 2) < 2) {
+      throw new PreconditionFailedError(`${name} needs a connection pool of at least 2`);
+    }
     const conn = await client.reserve();
     const key = `zhengyun:runner:${name}`;
     try {
