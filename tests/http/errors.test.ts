@@ -4,7 +4,7 @@ import { type Database, tenantSchema } from "@zhengyun/db";
 import { suspendTenant, withTenant } from "@zhengyun/tenancy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drivers, openTestDatabase, type Tenant, tenantFactory } from "../harness/index.ts";
-import { testDeps } from "./helpers.ts";
+import { readJson, testDeps } from "./helpers.ts";
 
 describe.each(drivers())("tenant routes and problem documents on %s", (driver) => {
   let db: Database;
@@ -35,7 +35,7 @@ describe.each(drivers())("tenant routes and problem documents on %s", (driver) =
   it("serves a tenant's public profile read through withTenant", async () => {
     const res = await app.request(`/t/${a.slug}/api/v1/profile`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
+    expect(await readJson(res)).toEqual({
       slug: a.slug,
       name: "北京市东城区",
       level: "district",
@@ -49,7 +49,7 @@ describe.each(drivers())("tenant routes and problem documents on %s", (driver) =
   it("resolves a tenant by its own domain", async () => {
     const res = await app.request(`http://${domain}/api/v1/profile`);
     expect(res.status).toBe(200);
-    expect((await res.json()).slug).toBe(host.slug);
+    expect((await readJson(res)).slug).toBe(host.slug);
   });
 
   it.each([
@@ -61,7 +61,7 @@ describe.each(drivers())("tenant routes and problem documents on %s", (driver) =
     const res = await app.request(path);
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body).toMatchObject({ type: "/problems/not_found", status: 404, title: "Not found" });
     expect(body.instance).toBe(new URL(path, "http://x").pathname);
     expect(body.requestId).toBe(res.headers.get("x-request-id"));
@@ -74,7 +74,7 @@ describe.each(drivers())("tenant routes and problem documents on %s", (driver) =
     clock.advance(2_001);
     const res = await app.request(`/t/${t.slug}/api/v1/profile`);
     expect(res.status).toBe(423);
-    expect((await res.json()).type).toBe("/problems/locked");
+    expect((await readJson(res)).type).toBe("/problems/locked");
     const html = await app.request(`/t/${t.slug}/api/v1/profile`, {
       headers: { accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8" },
     });

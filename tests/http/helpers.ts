@@ -49,3 +49,7 @@ export const json = (body: unknown, headers: Record<string, string> = {}): Reque
   headers: { "content-type": "application/json", ...headers },
   body: JSON.stringify(body),
 });
+
+/** A response body as JSON, loosely typed: tests assert its shape. */
+// biome-ignore lint/suspicious/noExplicitAny: assertions check the shape
+export const readJson = async (res: { json(): Promise<unknown> }): Promise<any> => res.json();

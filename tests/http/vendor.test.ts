@@ -4,7 +4,7 @@ import { type Database, platformSchema } from "@zhengyun/db";
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drivers, openTestDatabase, randomSlug, tenantFactory } from "../harness/index.ts";
-import { asPrincipal, json, testAuthenticator, testDeps } from "./helpers.ts";
+import { asPrincipal, json, readJson, testAuthenticator, testDeps } from "./helpers.ts";
 
 const { tenants: tenantsTable } = platformSchema;
 const creator = asPrincipal({ scopes: ["tenants:create"] });
@@ -23,7 +23,7 @@ describe.each(drivers())("POST /api/v1/tenants on %s", (driver) => {
     const res = await app.request("/api/v1/tenants", init);
     expect(res.status).toBe(status);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body.type).toBe(type);
     expect(body.instance).toBe("/api/v1/tenants");
     expect(await tenantCount()).toBe(before);
@@ -48,7 +48,7 @@ describe.each(drivers())("POST /api/v1/tenants on %s", (driver) => {
       json({ slug, name: "北京市朝阳区", level: "district" }, creator),
     );
     expect(res.status).toBe(201);
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body).toMatchObject({ slug, name: "北京市朝阳区", level: "district", status: "active" });
     const [row] = await db.orm.select().from(tenantsTable).where(eq(tenantsTable.slug, slug));
     expect(row?.id).toBe(body.id);

@@ -4,6 +4,7 @@ import { withTenant } from "@zhengyun/tenancy";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type Tenant, tenantFactory } from "../harness/index.ts";
+import { readJson } from "../http/helpers.ts";
 
 const url = process.env.TEST_DATABASE_URL;
 if (!url) {
@@ -51,14 +52,14 @@ describe.runIf(url)("Workers entry under miniflare, Hyperdrive → test Postgres
   it("answers /healthz", async () => {
     const res = await mf.dispatchFetch("http://localhost/healthz");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ok" });
+    expect(await readJson(res)).toEqual({ status: "ok" });
   });
 
   it("serves a tenant-scoped read through withTenant, twice over the same isolate", async () => {
     for (let i = 0; i < 2; i++) {
       const res = await mf.dispatchFetch(`http://localhost/t/${t.slug}/api/v1/profile`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({
+      expect(await readJson(res)).toEqual({
         slug: t.slug,
         name: "北京市西城区",
         level: "district",
@@ -71,6 +72,6 @@ describe.runIf(url)("Workers entry under miniflare, Hyperdrive → test Postgres
     const res = await mf.dispatchFetch("http://localhost/t/no-such-tenant/api/v1/profile");
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
-    expect((await res.json()).type).toBe("/problems/not_found");
+    expect((await readJson(res)).type).toBe("/problems/not_found");
   });
 });
