@@ -13,6 +13,7 @@ export const TEST_PASSWORD = "Zy-test-Pass9";
  */
 export function identityFactory(db: Database, clock = new ManualClock("2026-03-02T01:00:00Z")) {
   const made: string[] = [];
+  const logins: string[] = [];
   const ctx: AuthCtx = { db, clock };
   const factory = {
     ctx,
@@ -29,6 +30,7 @@ export function identityFactory(db: Database, clock = new ManualClock("2026-03-0
         },
       });
       made.push(user.id);
+      logins.push(email);
       return { ...user, email };
     },
     /** Signs a staff user in, enrolling TOTP when the role makes it mandatory; returns the token. */
@@ -58,7 +60,19 @@ export function identityFactory(db: Database, clock = new ManualClock("2026-03-0
       if (done.status !== "signed_in") throw new Error("second factor did not complete");
       return done.token;
     },
+    /** A login no account has, whose failure counters cleanup removes. */
+    unknownLogin() {
+      const login = `ghost-${randomBytes(6).toString("hex")}@example.test`;
+      logins.push(login);
+      return login;
+    },
     async cleanup() {
+      const keys = [...logins.splice(0), ...made.map((id) => `totp:${id}`)];
+      if (keys.length > 0) {
+        await db.orm
+          .delete(platformSchema.signInFailures)
+          .where(inArray(platformSchema.signInFailures.login, keys));
+      }
       if (made.length === 0) return;
       await db.orm
         .delete(platformSchema.users)
