@@ -155,6 +155,15 @@ describe.each(drivers())("jobs through pg-boss on %s", (driver) => {
     expect(runs).toEqual([0, 1]);
   });
 
+  it("starts nothing when JOBS=off", async () => {
+    const off = await startJobs(
+      { config: loadConfig({ DATA_DIR: dir, JOBS: "off" }), db },
+      { logger },
+    );
+    expect(off.queue).toBeUndefined();
+    await off.stop();
+  });
+
   it("keeps the queue's tables out of the runtime role's reach", async () => {
     const err = await withPlatform(db, (tx) =>
       tx.execute(sql.raw(`select count(*) from ${queueSchema}.job`)),
