@@ -155,6 +155,14 @@ describe.each(drivers())("jobs through pg-boss on %s", (driver) => {
     expect(runs).toEqual([0, 1]);
   });
 
+  it("refuses to send from inside a tenant transaction (use an outbox)", async () => {
+    const queue = jobs.queue;
+    if (!queue) throw new Error("jobs are off");
+    await expect(withTenant(db, a, () => queue.send("test.flaky", { n: 2 }))).rejects.toThrow(
+      /inside a tenant transaction/,
+    );
+  });
+
   it("starts nothing when JOBS=off", async () => {
     const off = await startJobs(
       { config: loadConfig({ DATA_DIR: dir, JOBS: "off" }), db },

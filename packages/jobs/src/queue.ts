@@ -66,7 +66,7 @@ export async function startQueue(db: Database, opts: QueueOptions): Promise<JobQ
   const timers = new Set<NodeJS.Timeout>();
   const pollingIntervalSeconds = opts.pollingIntervalSeconds ?? 1;
 
-  const send: JobQueue["send"] = (name, data, o = {}) => {
+  const send: JobQueue["send"] = async (name, data, o = {}) => {
     // pg-boss is not part of a tenant transaction; from inside one, PGlite's single connection
     // would even deadlock. Work that must commit with tenant data goes through an outbox.
     if (currentScopeTenantId() !== undefined) {
