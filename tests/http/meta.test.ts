@@ -1,5 +1,6 @@
 import { createApp, defineRoute, listRoutes, z } from "@zhengyun/api";
 import { registerVendorRoutes } from "@zhengyun/api/vendor";
+import { LimitExceededError } from "@zhengyun/core";
 import type { Database } from "@zhengyun/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drivers, openTestDatabase, type Tenant, tenantFactory } from "../harness/index.ts";
@@ -26,6 +27,27 @@ const boomRoute = defineRoute({
   responses: { 200: { description: "never" } },
 });
 
+/** A route that declares a form-encoded body instead of JSON. */
+const formRoute = defineRoute({
+  method: "post",
+  path: "/test/form",
+  permission: "public",
+  request: {
+    body: {
+      required: true,
+      content: { "application/x-www-form-urlencoded": { schema: z.object({ q: z.string() }) } },
+    },
+  },
+  responses: { 200: { description: "echo" } },
+});
+
+const limitedRoute = defineRoute({
+  method: "get",
+  path: "/test/limited",
+  permission: "public",
+  responses: { 200: { description: "never" } },
+});
+
 describe.each(drivers())("health, OpenAPI, docs and guards on %s", (driver) => {
   let db: Database;
   let factory: ReturnType<typeof tenantFactory>;
@@ -42,6 +64,10 @@ describe.each(drivers())("health, OpenAPI, docs and guards on %s", (driver) => {
     app = createApp(testDeps(db, { authenticator: testAuthenticator, ready: () => ready }));
     registerVendorRoutes(app);
     app.openapi(secretRoute, (c) => c.json({ tenant: c.var.tenant?.slug ?? "" }, 200));
+    app.openapi(formRoute, (c) => c.text(c.req.valid("form").q));
+    app.openapi(limitedRoute, () => {
+      throw new LimitExceededError("Quota used up", 30);
+    });
     app.openapi(boomRoute, () => {
       throw new Error("secret connection string postgres://x");
     });
@@ -82,6 +108,7 @@ describe.each(drivers())("health, OpenAPI, docs and guards on %s", (driver) => {
       permission: "tenants:create",
       tenantScoped: false,
     });
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["apiKey", "session"]);
     expect(doc.components.schemas.CreateTenant.required).toEqual(["slug", "name", "level"]);
   });
 
@@ -115,6 +142,29 @@ describe.each(drivers())("health, OpenAPI, docs and guards on %s", (driver) => {
     const denied = await app.request(path, { headers: asPrincipal({ tenantId: null }) });
     expect(denied.status).toBe(403);
     expect((await app.request(path)).status).toBe(401);
+  });
+
+  it("accepts the content type a route declares, and only that", async () => {
+    const form = await app.request("/test/form", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "q=%E4%B8%9C%E5%9F%8E",
+    });
+    expect(form.status).toBe(200);
+    expect(await form.text()).toBe("东城");
+    const asJson = await app.request("/test/form", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ q: "x" }),
+    });
+    expect(asJson.status).toBe(415);
+  });
+
+  it("sets Retry-After on 429 from the error's retryAfter", async () => {
+    const res = await app.request("/test/limited");
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("30");
+    expect(await readJson(res)).toMatchObject({ type: "/problems/limit_exceeded", retryAfter: 30 });
   });
 
   it("maps unexpected errors to 500 without leaking internals", async () => {

@@ -84,6 +84,16 @@ export function renderDocs(doc: Doc): string {
 }
 
 export function registerOpenApi(app: App): void {
+  // Named by every protected route's `security`; identity (issue 3) issues both.
+  app.openAPIRegistry.registerComponent("securitySchemes", "session", {
+    type: "apiKey",
+    in: "cookie",
+    name: "zy_session",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+    type: "http",
+    scheme: "bearer",
+  });
   const document = () => app.getOpenAPI31Document(info);
   app.openapi(openApiRoute, (c) => c.json(document(), 200));
   app.openapi(docsRoute, (c) => c.html(renderDocs(document())));
