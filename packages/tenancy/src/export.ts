@@ -24,11 +24,12 @@ export interface TenantExport {
 /** Column types that lose precision as JSON numbers: exported as strings. */
 const AS_TEXT = new Set(["bigint", "numeric", "money"]);
 
+/** Tables of a schema; a partitioned table stands for its partitions (rows go through the parent). */
 export async function tablesOf(tx: Executor, schema: string): Promise<string[]> {
   const rows = await query<{ name: string }>(
     tx,
     sql`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname = ${schema} and c.relkind in ('r', 'p') order by c.relname`,
+      where n.nspname = ${schema} and c.relkind in ('r', 'p') and not c.relispartition order by c.relname`,
   );
   return rows.map((r) => r.name);
 }
@@ -94,7 +95,7 @@ async function dumpSchema(db: Database, tenant: TenantRef) {
         tx,
         sql`select c.relname as name, has_table_privilege(${tenant.roleName}, c.oid, 'select') as readable
           from pg_class c join pg_namespace n on n.oid = c.relnamespace
-          where n.nspname = ${tenant.schemaName} and c.relkind in ('r', 'p')
+          where n.nspname = ${tenant.schemaName} and c.relkind in ('r', 'p') and not c.relispartition
           order by readable, c.relname`,
       );
       const out = new Map<string, string[]>();
