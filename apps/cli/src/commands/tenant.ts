@@ -1,6 +1,12 @@
 import { ConflictError, slugProblem } from "@zhengyun/core";
 import { platformSchema } from "@zhengyun/db";
-import { listTenants, resumeTenant, suspendTenant, withPlatform } from "@zhengyun/tenancy";
+import {
+  findTenantBySlug,
+  listTenants,
+  resumeTenant,
+  suspendTenant,
+  withPlatform,
+} from "@zhengyun/tenancy";
 import { provisionTenant } from "@zhengyun/tenancy/node";
 import { type Command, Option } from "commander";
 import type { CliContext } from "../context.ts";
@@ -37,7 +43,7 @@ export function registerTenantCommands(tenant: Command, ctx: CliContext): void {
       if (o.parent) checkSlug(o.parent, "parent slug");
       if (ctx.plan) return;
       const { db } = await ctx.runtime();
-      const [existing] = await listTenants(db).then((all) => all.filter((t) => t.slug === slug));
+      const existing = await findTenantBySlug(db, slug);
       if (existing && existing.status !== "provisioning") {
         throw new ConflictError(`tenant "${slug}" already exists (${existing.status})`);
       }
