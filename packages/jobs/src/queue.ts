@@ -60,6 +60,9 @@ export async function startQueue(db: Database, opts: QueueOptions): Promise<JobQ
     migrate: true,
     supervise: true,
     schedule: true,
+    // Interval ticks make tens of thousands of finished jobs a day: archive and drop them soon.
+    archiveCompletedAfterSeconds: 3600,
+    deleteAfterDays: 2,
   });
   boss.on("error", (error) => opts.logger.error({ err: error }, "job queue error"));
   await boss.start();
