@@ -34,6 +34,8 @@ describe.each(drivers())("Node server (startServer) on %s", (driver) => {
       PORT: "0",
       HOST: "127.0.0.1",
       DEMO: "false",
+      // The job workers would sweep every tenant of the shared test database; jobs have their own suite.
+      JOBS: "off",
       LOG_LEVEL: "silent",
       SHUTDOWN_GRACE_MS: "30000",
       DATABASE_URL: driver === "postgres" ? process.env.TEST_DATABASE_URL : undefined,

@@ -4,6 +4,7 @@ import { serve } from "@hono/node-server";
 import { serveCliAdmin } from "@zhengyun/cli";
 import type { Config } from "@zhengyun/core";
 import { loadNodeConfig } from "@zhengyun/core/node";
+import { type Jobs, startJobs } from "@zhengyun/jobs";
 import { bootRuntime, type LocalAdmin, type Runtime } from "@zhengyun/runtime";
 import pino from "pino";
 import { createApp } from "./app.ts";
@@ -73,6 +74,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
 
   let rt: Runtime | undefined;
   let admin: LocalAdmin | undefined;
+  let jobs: Jobs | undefined;
   const booted = (async () => {
     rt = await (opts.boot ?? ((cfg) => bootRuntime({ mode: "server", config: cfg })))(config);
     const app = createApp({
@@ -88,6 +90,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     handle = (req) => app.fetch(req);
     // `pnpm cli` reaches the embedded database through this process while it runs.
     admin = await serveCliAdmin(rt);
+    // Outbox relays and notification delivery (JOBS=off leaves them to another process).
+    jobs = await startJobs(rt, { logger });
     ready = true;
     for (const line of describeStart(rt, url)) print(line);
   })();
@@ -111,6 +115,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       }
       clearTimeout(timer);
       await booted.catch(() => {});
+      await jobs?.stop();
       await admin?.close();
       await rt?.close();
     })();
