@@ -6,6 +6,7 @@ import {
   readUnrelayed,
   recordUsage,
   relayUsage,
+  tenantSweep,
 } from "@zhengyun/jobs";
 import { withTenant } from "@zhengyun/tenancy";
 import { count, isNull } from "drizzle-orm";
@@ -130,5 +131,19 @@ describe.each(drivers())("usage outbox relay on %s", (driver) => {
     }
     await relayUsage(db, t);
     expect(await platformTotals(db, t.id)).toEqual({ rows: 1, byMeter: { "mi.settlements": 2.5 } });
+  });
+
+  it("sweeps tenants round robin, a bounded number per tick", async () => {
+    const list = [await tenants.create(), await tenants.create(), await tenants.create()];
+    const slugs = list.map((t) => t.slug).sort();
+    const next = tenantSweep(
+      db,
+      ["active", "suspended"],
+      2,
+      list.map((t) => t.id),
+    );
+    const ticks = [];
+    for (let i = 0; i < 4; i++) ticks.push((await next()).map((t) => t.slug));
+    expect(ticks).toEqual([slugs.slice(0, 2), slugs.slice(2), slugs.slice(0, 2), slugs.slice(2)]);
   });
 });
