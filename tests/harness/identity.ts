@@ -60,6 +60,10 @@ export function identityFactory(db: Database, clock = new ManualClock("2026-03-0
       if (done.status !== "signed_in") throw new Error("second factor did not complete");
       return done.token;
     },
+    /** Removes a user made outside the factory at cleanup. */
+    async track(userId: string) {
+      made.push(userId);
+    },
     /** A login no account has, whose failure counters cleanup removes. */
     unknownLogin() {
       const login = `ghost-${randomBytes(6).toString("hex")}@example.test`;

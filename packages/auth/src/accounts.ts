@@ -1,4 +1,4 @@
-import { ForbiddenError, NotFoundError } from "@zhengyun/core";
+import { ForbiddenError } from "@zhengyun/core";
 import type { Tx } from "@zhengyun/db";
 import { passwordCredentials, users } from "@zhengyun/db/platform";
 import { withPlatform } from "@zhengyun/tenancy";
@@ -6,24 +6,16 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { type AuthCtx, audit, clockOf, optionsOf, requirePermission } from "./context.ts";
 import { invalidCredentials } from "./errors.ts";
+import { parse } from "./input.ts";
 import { assertPasswordPolicy, hashPassword, verifyPassword } from "./password.ts";
 import { sessionManager } from "./sessions.ts";
-import { accountsPermission, parse, policyFor, requireUser, userTenantIds } from "./users.ts";
+import { accountsPermission, policyFor, requireManagedUser } from "./users.ts";
 
 const targetInput = z.object({
   userId: z.string().min(1),
   /** The tenant whose security admin acts; null for vendor security admins. */
   tenantId: z.string().min(1).nullable().default(null),
 });
-
-/** A tenant security admin may manage only users who belong to that tenant. */
-async function requireManaged(tx: Tx, userId: string, tenantId: string | null) {
-  const user = await requireUser(tx, userId);
-  if (tenantId !== null && !(await userTenantIds(tx, userId)).includes(tenantId)) {
-    throw new NotFoundError("No such user");
-  }
-  return user;
-}
 
 async function storePassword(tx: Tx, userId: string, password: string, now: Date) {
   const hash = await hashPassword(password);
@@ -39,7 +31,7 @@ export async function setPassword({ ctx, input }: { ctx: AuthCtx; input: unknown
   requirePermission(ctx, accountsPermission(i.tenantId), i.tenantId);
   assertPasswordPolicy(i.password, policyFor(ctx, i.tenantId));
   await withPlatform(ctx.db, async (tx) => {
-    await requireManaged(tx, i.userId, i.tenantId);
+    await requireManagedUser(tx, i.userId, i.tenantId);
     await storePassword(tx, i.userId, i.password, clockOf(ctx).now());
     await sessionManager(ctx.db, clockOf(ctx), optionsOf(ctx)).invalidateUser(i.userId);
     await audit(ctx, tx, {
@@ -89,7 +81,7 @@ async function setStatus(ctx: AuthCtx, input: unknown, status: "active" | "disab
   const i = parse(targetInput, input);
   requirePermission(ctx, accountsPermission(i.tenantId), i.tenantId);
   await withPlatform(ctx.db, async (tx) => {
-    await requireManaged(tx, i.userId, i.tenantId);
+    await requireManagedUser(tx, i.userId, i.tenantId);
     await tx
       .update(users)
       .set({ status, updatedAt: clockOf(ctx).now() })

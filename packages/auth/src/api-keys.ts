@@ -6,8 +6,8 @@ import { z } from "zod";
 import type { Principal } from "./authorize.ts";
 import { type AuthCtx, audit, clockOf, optionsOf, requirePermission } from "./context.ts";
 import { digestsEqual, randomToken, sha256Hex } from "./crypto.ts";
+import { parse } from "./input.ts";
 import { apiKeyScopes } from "./permissions.ts";
-import { parse } from "./users.ts";
 
 /** `zy_<prefix>_<secret>`: the prefix finds the row, the secret's SHA-256 proves it. */
 const KEY_RE = /^zy_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;

@@ -64,6 +64,8 @@ export interface AuthCtx {
   options?: Partial<AuthOptions>;
   /** Per-IP sign-in limiter; the caller keeps one per process. */
   signInLimiter?: RateLimiter;
+  /** Seals TOTP seeds at rest (the runtime passes its session secret); tests may leave it out. */
+  secretKey?: string;
   ip?: string;
   userAgent?: string;
   requestId?: string;

@@ -6,14 +6,22 @@ export {
   revokeApiKey,
   verifyApiKey,
 } from "./api-keys.ts";
-export { principalFromApiKey, principalFromSession } from "./authenticate.ts";
+export {
+  authenticateRequest,
+  principalFromApiKey,
+  principalFromSession,
+  type RequestCredentials,
+} from "./authenticate.ts";
 export { authorize, type GrantView, type Principal, type TenantArg } from "./authorize.ts";
 export * from "./context.ts";
 export * from "./cookies.ts";
 export { invalidCredentials } from "./errors.ts";
+export { normalizeLogin } from "./input.ts";
+export { pruneIdentity } from "./maintenance.ts";
 export {
   assertPasswordPolicy,
   defaultPasswordPolicy,
+  generatePassword,
   hashPassword,
   type PasswordPolicy,
   passwordProblems,
@@ -31,5 +39,5 @@ export {
   requestSupportAccess,
   revokeSupportAccess,
 } from "./support.ts";
-export { enrollTotp, RECOVERY_CODE_COUNT, totpCode } from "./totp.ts";
-export { assignRole, createUser, normalizeLogin, revokeRole } from "./users.ts";
+export { confirmTotp, enrollTotp, RECOVERY_CODE_COUNT, resetTotp, totpCode } from "./totp.ts";
+export { assignRole, createUser, revokeRole } from "./users.ts";

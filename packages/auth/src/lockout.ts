@@ -1,6 +1,6 @@
 import type { Tx } from "@zhengyun/db";
 import { signInFailures } from "@zhengyun/db/platform";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { AuthOptions } from "./context.ts";
 
 /**
@@ -41,4 +41,18 @@ export async function recordFailure(
 
 export async function clearFailures(tx: Tx, login: string): Promise<void> {
   await tx.delete(signInFailures).where(eq(signInFailures.login, login));
+}
+
+/** Drops counters that no longer matter (a job runs this): no lockout pending, quiet for a while. */
+export async function pruneFailures(tx: Tx, olderThan: Date): Promise<number> {
+  const gone = await tx
+    .delete(signInFailures)
+    .where(
+      and(
+        lt(signInFailures.lastFailureAt, olderThan),
+        or(isNull(signInFailures.lockedUntil), lt(signInFailures.lockedUntil, olderThan)),
+      ),
+    )
+    .returning({ login: signInFailures.login });
+  return gone.length;
 }

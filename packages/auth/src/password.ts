@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hash, verify } from "@node-rs/argon2";
@@ -68,3 +69,9 @@ export const dummyHash = (): Promise<string> => {
   dummy ??= hash("zhengyun-dummy-password-for-timing");
   return dummy;
 };
+
+/** An initial password that satisfies the default policy (for accounts created from the CLI). */
+export function generatePassword(): string {
+  // base64url of 15 random bytes is 20 characters; the fixed tail guarantees all four classes.
+  return `${randomBytes(15).toString("base64url")}-a7K`;
+}

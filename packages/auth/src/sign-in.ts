@@ -1,16 +1,16 @@
 import { LimitExceededError } from "@zhengyun/core";
-import type { Tx } from "@zhengyun/db";
-import { memberships, passwordCredentials, type RoleId } from "@zhengyun/db/platform";
+import { passwordCredentials, type RoleId } from "@zhengyun/db/platform";
 import { withPlatform } from "@zhengyun/tenancy";
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { type AuthCtx, audit, clockOf, optionsOf } from "./context.ts";
 import { invalidCredentials } from "./errors.ts";
+import { normalizeLogin, parse } from "./input.ts";
 import { clearFailures, lockedUntil, recordFailure } from "./lockout.ts";
 import { dummyHash, verifyPassword } from "./password.ts";
 import { sessionManager, type ValidSession } from "./sessions.ts";
 import { checkSecondFactor, hasConfirmedTotp } from "./totp.ts";
-import { findUserByLogin, normalizeLogin, parse } from "./users.ts";
+import { findUserByLogin, rolesIn } from "./users.ts";
 
 export type SignInResult =
   | { status: "signed_in"; token: string; session: ValidSession; recoveryCodes?: string[] }
@@ -32,19 +32,6 @@ const totpMandatory = (roles: RoleId[]) =>
   roles.some((r) =>
     ["operator", "finance", "security_admin", "audit_admin", "tenant_admin"].includes(r),
   );
-
-async function rolesIn(tx: Tx, userId: string, tenantId: string | null): Promise<RoleId[]> {
-  const rows = await tx
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(
-      and(
-        eq(memberships.userId, userId),
-        tenantId === null ? isNull(memberships.tenantId) : eq(memberships.tenantId, tenantId),
-      ),
-    );
-  return rows.map((r) => r.role);
-}
 
 type Outcome =
   | { ok: true; userId: string; totp: "none" | "verify" | "enroll" }

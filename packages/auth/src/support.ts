@@ -6,8 +6,9 @@ import { and, eq, gt, lte } from "drizzle-orm";
 import { z } from "zod";
 import type { GrantView } from "./authorize.ts";
 import { type AuthCtx, audit, clockOf, requirePermission } from "./context.ts";
+import { parse } from "./input.ts";
 import { businessPermissions } from "./permissions.ts";
-import { parse, requireUser } from "./users.ts";
+import { requireUser } from "./users.ts";
 
 export const MAX_SUPPORT_MINUTES = 8 * 60;
 

@@ -1,13 +1,16 @@
-import { ConflictError, humanCode } from "@zhengyun/core";
+import { ConflictError, ForbiddenError, humanCode } from "@zhengyun/core";
 import type { Tx } from "@zhengyun/db";
 import { recoveryCodes, totpCredentials } from "@zhengyun/db/platform";
 import { withPlatform } from "@zhengyun/tenancy";
 import { and, eq, isNull } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
 import { z } from "zod";
-import { type AuthCtx, audit, clockOf } from "./context.ts";
-import { sha256Hex } from "./crypto.ts";
-import { parse, requireUser } from "./users.ts";
+import { type AuthCtx, audit, clockOf, optionsOf, requirePermission } from "./context.ts";
+import { seal, sha256Hex, unseal } from "./crypto.ts";
+import { invalidCredentials } from "./errors.ts";
+import { parse } from "./input.ts";
+import { sessionManager } from "./sessions.ts";
+import { accountsPermission, requireManagedUser, requireUser } from "./users.ts";
 
 /*
  * RFC 6238 through `otpauth` (maintained, no dependencies, runs on Node and Workers alike):
@@ -33,10 +36,14 @@ export async function enrollTotp({ ctx, input }: { ctx: AuthCtx; input: unknown 
       .where(eq(totpCredentials.userId, i.userId));
     if (existing?.confirmedAt) throw new ConflictError("A second factor is already enrolled");
     const secret = new Secret({ size: 20 }).base32;
+    const sealed = seal(secret, ctx.secretKey);
     await tx
       .insert(totpCredentials)
-      .values({ userId: i.userId, secret, lastStep: null, confirmedAt: null })
-      .onConflictDoUpdate({ target: totpCredentials.userId, set: { secret, lastStep: null } });
+      .values({ userId: i.userId, secret: sealed, lastStep: null, confirmedAt: null })
+      .onConflictDoUpdate({
+        target: totpCredentials.userId,
+        set: { secret: sealed, lastStep: null },
+      });
     await audit(ctx, tx, {
       action: "totp.enroll",
       result: "success",
@@ -73,7 +80,7 @@ export async function checkSecondFactor(
   if (/^\d{6}$/.test(code)) {
     const delta = TOTP.validate({
       token: code,
-      secret: Secret.fromBase32(cred.secret),
+      secret: Secret.fromBase32(unseal(cred.secret, ctx.secretKey)),
       period: PERIOD,
       timestamp: now.getTime(),
       window: 1,
@@ -132,4 +139,50 @@ export async function hasConfirmedTotp(tx: Tx, userId: string): Promise<boolean>
     .from(totpCredentials)
     .where(eq(totpCredentials.userId, userId));
   return Boolean(cred?.confirmedAt);
+}
+
+/**
+ * Confirms an enrolment outside sign-in (a signed-in user adding a factor, or the demo seeding its
+ * accounts); returns the recovery codes, shown only now.
+ */
+export async function confirmTotp({ ctx, input }: { ctx: AuthCtx; input: unknown }) {
+  const i = parse(z.object({ userId: z.string().min(1), code: z.string().trim() }), input);
+  if (ctx.actor && ctx.actor.id !== i.userId) throw new ForbiddenError();
+  return withPlatform(ctx.db, async (tx) => {
+    if (await hasConfirmedTotp(tx, i.userId)) {
+      throw new ConflictError("A second factor is already enrolled");
+    }
+    const r = await checkSecondFactor(ctx, tx, i.userId, i.code);
+    if (!r.ok || !r.recoveryCodes) throw invalidCredentials();
+    await audit(ctx, tx, {
+      action: "totp.confirm",
+      result: "success",
+      tenantId: null,
+      objectType: "user",
+      objectId: i.userId,
+    });
+    return { recoveryCodes: r.recoveryCodes };
+  });
+}
+
+/** A security admin removes a lost second factor; the user enrols again at next sign-in. */
+export async function resetTotp({ ctx, input }: { ctx: AuthCtx; input: unknown }) {
+  const i = parse(
+    z.object({ userId: z.string().min(1), tenantId: z.string().min(1).nullable().default(null) }),
+    input,
+  );
+  requirePermission(ctx, accountsPermission(i.tenantId), i.tenantId);
+  await withPlatform(ctx.db, async (tx) => {
+    await requireManagedUser(tx, i.userId, i.tenantId);
+    await tx.delete(totpCredentials).where(eq(totpCredentials.userId, i.userId));
+    await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, i.userId));
+    await sessionManager(ctx.db, clockOf(ctx), optionsOf(ctx)).invalidateUser(i.userId);
+    await audit(ctx, tx, {
+      action: "totp.reset",
+      result: "success",
+      tenantId: i.tenantId,
+      objectType: "user",
+      objectId: i.userId,
+    });
+  });
 }

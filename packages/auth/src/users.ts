@@ -13,32 +13,12 @@ import { withPlatform } from "@zhengyun/tenancy";
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { type AuthCtx, audit, clockOf, optionsOf, requirePermission } from "./context.ts";
+import { normalizeLogin, parse } from "./input.ts";
 import { assertPasswordPolicy, defaultPasswordPolicy, hashPassword } from "./password.ts";
 import { sessionManager } from "./sessions.ts";
 
-export const loginSchema = z.union([
-  z.email().transform((e) => ({ email: e.toLowerCase() })),
-  z
-    .string()
-    .regex(/^\+?[0-9]{6,20}$/)
-    .transform((phone) => ({ phone })),
-]);
-
-/** Email (lowercased) or phone: the one name a person signs in with. */
-export function normalizeLogin(login: string): { email: string } | { phone: string } | undefined {
-  const r = loginSchema.safeParse(typeof login === "string" ? login.trim() : login);
-  return r.success ? r.data : undefined;
-}
-
 const roleSchema = z.enum(roleIds);
 const isVendorRole = (r: RoleId) => (vendorRoles as readonly string[]).includes(r);
-
-export function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const r = schema.safeParse(input);
-  if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-  throw new ValidationError(`Invalid input: ${issues.map((i) => i.path).join(", ")}`, issues);
-}
 
 /** Vendor roles carry no tenant; every other role (citizen included) needs one. */
 function checkRoleScope(role: RoleId, tenantId: string | null): void {
@@ -55,7 +35,8 @@ export const accountsPermission = (tenantId: string | null) =>
 
 const createUserInput = z.object({
   login: z.string(),
-  displayName: z.string().trim().min(1).max(100),
+  /** Defaults to the login; people can change it later. */
+  displayName: z.string().trim().min(1).max(100).optional(),
   password: z.string().optional(),
   role: roleSchema.optional(),
   tenantId: z.string().min(1).nullable().default(null),
@@ -79,7 +60,7 @@ export async function createUser({ ctx, input }: { ctx: AuthCtx; input: unknown 
       .values({
         id: newId("usr"),
         ...login,
-        displayName: i.displayName,
+        displayName: i.displayName ?? i.login.trim(),
         createdAt: now,
         updatedAt: now,
       })
@@ -188,4 +169,27 @@ export async function userTenantIds(tx: Tx, userId: string): Promise<(string | n
     .from(memberships)
     .where(eq(memberships.userId, userId));
   return [...new Set(rows.map((r) => r.tenantId))];
+}
+
+/** The roles a user holds in one tenant (or at the vendor, for null). */
+export async function rolesIn(tx: Tx, userId: string, tenantId: string | null): Promise<RoleId[]> {
+  const rows = await tx
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(
+      and(
+        eq(memberships.userId, userId),
+        tenantId === null ? isNull(memberships.tenantId) : eq(memberships.tenantId, tenantId),
+      ),
+    );
+  return rows.map((r) => r.role);
+}
+
+/** A tenant security admin may manage only users who belong to that tenant. */
+export async function requireManagedUser(tx: Tx, userId: string, tenantId: string | null) {
+  const user = await requireUser(tx, userId);
+  if (tenantId !== null && !(await userTenantIds(tx, userId)).includes(tenantId)) {
+    throw new NotFoundError("No such user");
+  }
+  return user;
 }
