@@ -63,6 +63,24 @@ describe.each(drivers())("POST /api/v1/tenants on %s", (driver) => {
     );
   });
 
+  it("refuses a domain another tenant owns with 409, writing nothing", async () => {
+    const host = `${randomSlug("d")}.gov.test`;
+    await factory.create({ domains: [host] });
+    await refused(
+      json({ slug: randomSlug(), name: "重名域", level: "street", domains: [host] }, creator),
+      409,
+      "/problems/conflict",
+    );
+    await refused(
+      json(
+        { slug: randomSlug(), name: "坏域名", level: "street", domains: ["not a host"] },
+        creator,
+      ),
+      400,
+      "/problems/validation",
+    );
+  });
+
   it("refuses an oversized body with 413", async () => {
     const name = "区".repeat(3000);
     await refused(
