@@ -1,4 +1,5 @@
-import { type CommandIo, type LocalAdmin, type Runtime, startLocalAdmin } from "@zhengyun/runtime";
+import type { Runtime } from "@zhengyun/runtime";
+import { type CommandIo, type LocalAdmin, startLocalAdmin } from "@zhengyun/runtime/channel";
 import { Command } from "commander";
 import { registerDemoCommand } from "./commands/demo.ts";
 import { registerTenantCommands } from "./commands/tenant.ts";
@@ -15,6 +16,11 @@ export interface CliIo extends CommandIo {
   rt: Runtime | (() => Promise<Runtime>);
 }
 
+/*
+ * Commands load the database, tenancy and storage code when they run, not when the program is
+ * built: help, usage errors and commands handed to a running server then start in a fraction of
+ * the time.
+ */
 function buildProgram(ctx: CliContext): Command {
   const program = new Command("zhengyun")
     .description("Zhengyun operator CLI: tenants, migrations, demo data")

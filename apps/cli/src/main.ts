@@ -3,14 +3,13 @@ import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Config, isEmbedded } from "@zhengyun/core";
 import { loadNodeConfig } from "@zhengyun/core/node";
+import type { Runtime } from "@zhengyun/runtime";
 import {
-  bootRuntime,
   callLocalAdmin,
   DataDirLockedError,
   type LockInfo,
-  type Runtime,
   readLiveLock,
-} from "@zhengyun/runtime";
+} from "@zhengyun/runtime/channel";
 import { describeError, EXIT_FAILURE } from "./errors.ts";
 import { assertWritableTarget, localFiles } from "./files.ts";
 import { commandFiles, runCli } from "./index.ts";
@@ -89,6 +88,7 @@ async function main(): Promise<number> {
         }
       }
       try {
+        const { bootRuntime } = await import("@zhengyun/runtime");
         rt = await bootRuntime({ mode: "cli", config });
       } catch (e) {
         if (!(e instanceof DataDirLockedError) || attempt >= 5) throw e;

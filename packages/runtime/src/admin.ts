@@ -10,7 +10,7 @@ import {
   type CommandRunner,
   type TextSink,
 } from "./admin-protocol.ts";
-import { onRuntimeClose } from "./boot.ts";
+import { onRuntimeClose } from "./closers.ts";
 import type { Runtime } from "./index.ts";
 
 export interface LocalAdmin {

@@ -4,6 +4,7 @@ import { type Database, platformSchema } from "@zhengyun/db";
 import { openDatabase, prepareDatabase } from "@zhengyun/db/node";
 import { seedDemo } from "@zhengyun/demo";
 import { count } from "drizzle-orm";
+import { runClosers, trackRuntime } from "./closers.ts";
 import type { Runtime } from "./index.ts";
 import { acquireDataDirLock, type DataDirLock } from "./lock.ts";
 import { openStorage } from "./storage.ts";
@@ -19,13 +20,6 @@ export interface BootOptions {
   demo?: boolean;
   /** Where boot progress goes; the CLI keeps stdout for results. Default: stderr. */
   log?: (line: string) => void;
-}
-
-const closers = new WeakMap<Runtime, (() => Promise<void>)[]>();
-
-/** Registers something to close before the runtime's database (the local admin channel). */
-export function onRuntimeClose(rt: Runtime, fn: () => Promise<void>): void {
-  closers.get(rt)?.push(fn);
 }
 
 async function isEmpty(db: Database): Promise<boolean> {
@@ -70,13 +64,13 @@ export async function bootRuntime(opts: BootOptions): Promise<Runtime> {
       ...(demo ? { demo } : {}),
       close() {
         closing ??= (async () => {
-          for (const fn of (closers.get(rt) ?? []).splice(0)) await fn().catch(() => {});
+          await runClosers(rt);
           await unwind();
         })();
         return closing;
       },
     };
-    closers.set(rt, []);
+    trackRuntime(rt);
     return rt;
   } catch (e) {
     await unwind();

@@ -28,21 +28,6 @@ export interface Runtime {
 }
 
 export type { DemoSummary } from "@zhengyun/demo";
-export { type AdminClientIo, callLocalAdmin, type LocalAdmin, startLocalAdmin } from "./admin.ts";
-export type {
-  AdminFrame,
-  CommandIo,
-  CommandRunner,
-  FileAccess,
-  TextSink,
-} from "./admin-protocol.ts";
 export { type BootOptions, bootRuntime } from "./boot.ts";
-export {
-  acquireDataDirLock,
-  type DataDirLock,
-  DataDirLockedError,
-  type LockInfo,
-  lockFileOf,
-  readLiveLock,
-} from "./lock.ts";
+export * from "./channel.ts";
 export type { RuntimeStorage } from "./storage.ts";

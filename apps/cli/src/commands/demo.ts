@@ -1,4 +1,3 @@
-import { seedDemo } from "@zhengyun/demo";
 import type { Command } from "commander";
 import type { CliContext } from "../context.ts";
 
@@ -9,6 +8,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
     .action(async () => {
       if (ctx.plan) return;
       const rt = await ctx.runtime();
+      const { seedDemo } = await import("@zhengyun/demo");
       const summary = await seedDemo(rt);
       for (const t of summary.tenants) {
         ctx.out(`${t.slug.padEnd(12)} ${t.level.padEnd(8)} ${t.status.padEnd(10)} ${t.name}`);

@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { importTenant, migrateAllTenants, offboardTenant } from "@zhengyun/tenancy/node";
 import type { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { EXIT_FAILURE, UsageError } from "../errors.ts";
@@ -23,6 +22,7 @@ export function registerTenantDataCommands(tenant: Command, ctx: CliContext): vo
       if (!o.all) throw new UsageError("tenant migrate needs --all");
       if (ctx.plan) return;
       const { db } = await ctx.runtime();
+      const { migrateAllTenants } = await import("@zhengyun/tenancy/node");
       const bar = progressBar(ctx.stderr, "migrating");
       const res = await migrateAllTenants(db, {
         ...(o.concurrency ? { concurrency: o.concurrency } : {}),
@@ -51,6 +51,7 @@ export function registerTenantDataCommands(tenant: Command, ctx: CliContext): vo
       }
       await ctx.files.checkWritable?.(o.export);
       const rt = await ctx.runtime();
+      const { offboardTenant } = await import("@zhengyun/tenancy/node");
       // offboardTenant writes a local file of the process it runs in; that may be the server, so
       // the archive goes through a private temp file and then to wherever the user asked.
       const dir = await mkdtemp(join(tmpdir(), "zy-offboard-"));
@@ -85,6 +86,7 @@ export function registerTenantDataCommands(tenant: Command, ctx: CliContext): vo
       }
       const archive = await ctx.files.read(file);
       const rt = await ctx.runtime();
+      const { importTenant } = await import("@zhengyun/tenancy/node");
       const t = await importTenant(rt.db, rt.storage, archive, {
         slug: o.slug,
         ...(o.name ? { name: o.name } : {}),

@@ -1,13 +1,5 @@
 import { ConflictError, slugProblem } from "@zhengyun/core";
-import { platformSchema } from "@zhengyun/db";
-import {
-  findTenantBySlug,
-  listTenants,
-  resumeTenant,
-  suspendTenant,
-  withPlatform,
-} from "@zhengyun/tenancy";
-import { provisionTenant } from "@zhengyun/tenancy/node";
+import type { Database } from "@zhengyun/db";
 import { type Command, Option } from "commander";
 import type { CliContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
@@ -43,6 +35,8 @@ export function registerTenantCommands(tenant: Command, ctx: CliContext): void {
       if (o.parent) checkSlug(o.parent, "parent slug");
       if (ctx.plan) return;
       const { db } = await ctx.runtime();
+      const { findTenantBySlug } = await import("@zhengyun/tenancy");
+      const { provisionTenant } = await import("@zhengyun/tenancy/node");
       const existing = await findTenantBySlug(db, slug);
       if (existing && existing.status !== "provisioning") {
         throw new ConflictError(`tenant "${slug}" already exists (${existing.status})`);
@@ -78,10 +72,7 @@ export function registerTenantCommands(tenant: Command, ctx: CliContext): void {
       }
     });
 
-  for (const [verb, run] of [
-    ["suspend", suspendTenant],
-    ["resume", resumeTenant],
-  ] as const) {
+  for (const verb of ["suspend", "resume"] as const) {
     tenant
       .command(verb)
       .description(verb === "suspend" ? "suspend a tenant (423, data kept)" : "resume a tenant")
@@ -89,7 +80,10 @@ export function registerTenantCommands(tenant: Command, ctx: CliContext): void {
       .action(async (slug: string) => {
         checkSlug(slug);
         if (ctx.plan) return;
-        const t = await run((await ctx.runtime()).db, slug);
+        const { db } = await ctx.runtime();
+        const tenancy = await import("@zhengyun/tenancy");
+        const run = verb === "suspend" ? tenancy.suspendTenant : tenancy.resumeTenant;
+        const t = await run(db, slug);
         ctx.out(`${t.slug} ${t.status}`);
       });
   }
@@ -106,7 +100,9 @@ export interface TenantRow {
   createdAt: string;
 }
 
-async function listRows(db: Parameters<typeof listTenants>[0]): Promise<TenantRow[]> {
+async function listRows(db: Database): Promise<TenantRow[]> {
+  const { listTenants, withPlatform } = await import("@zhengyun/tenancy");
+  const { platformSchema } = await import("@zhengyun/db");
   const all = await listTenants(db);
   const domains = await withPlatform(db, (tx) => tx.select().from(platformSchema.tenantDomains));
   const slugOf = new Map(all.map((t) => [t.id, t.slug]));
