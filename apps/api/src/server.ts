@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import { serveCliAdmin } from "@zhengyun/cli";
-import type { Config } from "@zhengyun/core";
+import { type Config, newId } from "@zhengyun/core";
 import { loadNodeConfig } from "@zhengyun/core/node";
 import { type Jobs, startJobs } from "@zhengyun/jobs";
 import { bootRuntime, type LocalAdmin, type Runtime } from "@zhengyun/runtime";
@@ -38,8 +38,9 @@ export interface RunningServer {
 function booting(req: Request): Response {
   const path = new URL(req.url).pathname;
   if (path === "/healthz") return Response.json({ status: "ok" });
-  const problem = toProblem(new HttpProblem("not_ready", "Starting up"), path, "boot");
-  return problemResponse(problem, req.headers.get("accept") ?? undefined, "boot");
+  const requestId = newId("req");
+  const problem = toProblem(new HttpProblem("not_ready", "Starting up"), path, requestId);
+  return problemResponse(problem, req.headers.get("accept") ?? undefined, requestId);
 }
 
 function describeStart(rt: Runtime, url: string): string[] {
