@@ -61,6 +61,15 @@ async function delegate(
   );
 }
 
+// An interrupted command still closes the embedded database cleanly and frees the data directory.
+let booted: Runtime | undefined;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`${signal}: closing the database\n`);
+    void (booted?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
+
 async function main(): Promise<number> {
   let config: Config;
   try {
@@ -90,6 +99,7 @@ async function main(): Promise<number> {
       try {
         const { bootRuntime } = await import("@zhengyun/runtime");
         rt = await bootRuntime({ mode: "cli", config });
+        booted = rt;
       } catch (e) {
         if (!(e instanceof DataDirLockedError) || attempt >= 5) throw e;
       }
