@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -41,8 +41,11 @@ describe("data-directory lock", () => {
     lock.release();
   });
 
-  it("treats a half-written lock as held", () => {
+  it("treats a half-written lock as held, unless it is old (its creator crashed)", () => {
     writeFileSync(lockFileOf(dir), "");
     expect(() => acquireDataDirLock(dir, "cli")).toThrow(DataDirLockedError);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lockFileOf(dir), old, old);
+    acquireDataDirLock(dir, "cli").release();
   });
 });

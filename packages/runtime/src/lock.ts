@@ -63,20 +63,26 @@ function parse(text: string): LockInfo | undefined {
   }
 }
 
-/** The lock's holder if a live process holds it; undefined when free or stale. */
-export function readLiveLock(dataDir: string): LockInfo | undefined {
-  const file = lockFileOf(dataDir);
+/** The holder named in a lock file; undefined when there is no file or the holder is gone. */
+function liveHolder(file: string): LockInfo | undefined {
   let text: string;
+  let age: number;
   try {
     text = readFileSync(file, "utf8");
+    age = Date.now() - statSync(file).mtimeMs;
   } catch {
     return undefined;
   }
   const info = parse(text);
-  // An empty or half-written file: its creator is between open and write, so it is live.
-  if (!info) return { pid: -1, mode: "server", startedAt: "" };
+  // Empty or unreadable: its creator is between open and write, unless it crashed right there.
+  if (!info) return age < 10_000 ? { pid: -1, mode: "server", startedAt: "" } : undefined;
   if (info.pid === process.pid) return held.has(file) ? info : undefined;
   return alive(info.pid) ? info : undefined;
+}
+
+/** The lock's holder if a live process holds it; undefined when free or stale. */
+export function readLiveLock(dataDir: string): LockInfo | undefined {
+  return liveHolder(lockFileOf(dataDir));
 }
 
 function writeAtomically(file: string, info: LockInfo): void {
@@ -99,9 +105,7 @@ function removeStale(file: string): void {
     return;
   }
   try {
-    const info = parse(readFileSync(file, "utf8"));
-    const stale = info && (info.pid === process.pid ? !held.has(file) : !alive(info.pid));
-    if (stale) unlinkSync(file);
+    if (!liveHolder(file)) unlinkSync(file);
   } catch {
   } finally {
     closeSync(fd);
