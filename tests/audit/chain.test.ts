@@ -3,33 +3,36 @@ import { type Database, query } from "@zhengyun/db";
 import { withPlatform, withTenant } from "@zhengyun/tenancy";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { drivers, openTestDatabase, tenantFactory } from "../harness/index.ts";
-import { chainRows, sha256Key as key, writeRecords } from "./helpers.ts";
+import { drivers, tenantFactory } from "../harness/index.ts";
+import { openAuditDatabase } from "./database.ts";
+import { chainRows, sha256Key as key, settle, writeRecords } from "./helpers.ts";
 
 describe.each(drivers())("audit chain sealing on %s", (driver) => {
   let db: Database;
+  let drop: () => Promise<void>;
   let tenants: ReturnType<typeof tenantFactory>;
 
   beforeAll(async () => {
-    db = await openTestDatabase(driver);
+    ({ db, drop } = await openAuditDatabase(driver));
     tenants = tenantFactory(db);
   });
   afterAll(async () => {
     await tenants.cleanup();
-    await db.close();
+    await drop();
   });
 
   it("links every record, in order, and verifies", async () => {
     const t = await tenants.create();
     const ids = await writeRecords(db, t, 5);
     expect((await chainRows(db, t)).every((r) => r.pos === null && r.hash === null)).toBe(true);
-    expect(await sealChain(db, t, key)).toEqual({ chain: t.slug, sealed: 5 });
+    expect(await settle(db, t)).toBe(5);
     const rows = await chainRows(db, t);
     expect(rows.map((r) => r.id)).toEqual(ids);
     expect(rows.map((r) => r.pos)).toEqual([1, 2, 3, 4, 5]);
     expect(new Set(rows.map((r) => r.hash)).size).toBe(5);
     expect(await sealChain(db, t, key)).toEqual({ chain: t.slug, sealed: 0 });
     await writeRecords(db, t, 2);
+    await settle(db, t);
     expect(await verifyChains(db, key, { tenant: t.slug })).toEqual([
       { chain: t.slug, ok: true, records: 7, lastPosition: 7 },
     ]);
@@ -41,9 +44,16 @@ describe.each(drivers())("audit chain sealing on %s", (driver) => {
       writeAudit(tx, { action: "tenant.create", actorRole: "operator", objectId: t.id }),
     );
     await writeRecords(db, t, 1);
-    const results = await sealAll(db, key);
-    expect(results.find((r) => r.chain === t.slug)).toEqual({ chain: t.slug, sealed: 1 });
-    expect(results.find((r) => r.chain === "vendor")?.error).toBeUndefined();
+    // Repeated passes: another transaction on the server may hold sealing back for a moment.
+    const sealed = new Map<string, number>();
+    for (let pass = 0; (sealed.get(t.slug) ?? 0) < 1 || (sealed.get("vendor") ?? 0) < 1; pass++) {
+      if (pass > 0) await new Promise((r) => setTimeout(r, 50));
+      for (const r of await sealAll(db, key)) {
+        expect(r.error).toBeUndefined();
+        sealed.set(r.chain, (sealed.get(r.chain) ?? 0) + r.sealed);
+      }
+    }
+    expect(sealed.get(t.slug)).toBe(1);
     const [row] = await query<{ pos: string | null }>(
       db.orm,
       sql`select chain_pos::text as pos from platform.audit_log where id = ${id}`,
@@ -64,7 +74,7 @@ describe.each(drivers())("audit chain sealing on %s", (driver) => {
     const [forged] = await chainRows(db, t);
     expect(forged).toEqual({ id: "aud_forged0001", pos: null, hash: null });
     await writeRecords(db, t, 1);
-    expect(await sealChain(db, t, key)).toEqual({ chain: t.slug, sealed: 2 });
+    expect(await settle(db, t)).toBe(2);
     expect((await verifyChains(db, key, { tenant: t.slug }))[0]?.ok).toBe(true);
   });
 

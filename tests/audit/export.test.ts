@@ -10,7 +10,8 @@ import { ValidationError } from "@zhengyun/core";
 import type { Database } from "@zhengyun/db";
 import { withPlatform, withTenant } from "@zhengyun/tenancy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { drivers, openTestDatabase, type Tenant, tenantFactory } from "../harness/index.ts";
+import { drivers, type Tenant, tenantFactory } from "../harness/index.ts";
+import { openAuditDatabase } from "./database.ts";
 
 const base = new Date("2026-03-01T00:00:00.000Z");
 const at = (minutes: number) => new Date(base.getTime() + minutes * 60_000);
@@ -18,11 +19,12 @@ const range = { from: at(0), to: at(1000) };
 
 describe.each(drivers())("audit query and export on %s", (driver) => {
   let db: Database;
+  let drop: () => Promise<void>;
   let tenants: ReturnType<typeof tenantFactory>;
   let t: Tenant;
 
   beforeAll(async () => {
-    db = await openTestDatabase(driver);
+    ({ db, drop } = await openAuditDatabase(driver));
     tenants = tenantFactory(db);
     t = await tenants.create();
     await withTenant(db, t, async (tx) => {
@@ -49,7 +51,7 @@ describe.each(drivers())("audit query and export on %s", (driver) => {
   });
   afterAll(async () => {
     await tenants.cleanup();
-    await db.close();
+    await drop();
   });
 
   it("pages through a time range with a cursor, oldest first", async () => {

@@ -1,10 +1,11 @@
-import { purgeAudit, sealChain, verifyChains } from "@zhengyun/audit";
+import { purgeAudit, verifyChains } from "@zhengyun/audit";
 import { PreconditionFailedError, ValidationError } from "@zhengyun/core";
 import { type Database, query } from "@zhengyun/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { drivers, openTestDatabase, type Tenant, tenantFactory } from "../harness/index.ts";
-import { chainRows, sha256Key as key, writeRecords } from "./helpers.ts";
+import { drivers, type Tenant, tenantFactory } from "../harness/index.ts";
+import { openAuditDatabase } from "./database.ts";
+import { chainRows, sha256Key as key, settle, writeRecords } from "./helpers.ts";
 
 const DAY = 86_400_000;
 const now = new Date();
@@ -12,15 +13,16 @@ const daysAgo = (d: number) => new Date(now.getTime() - d * DAY);
 
 describe.each(drivers())("audit retention and purge on %s", (driver) => {
   let db: Database;
+  let drop: () => Promise<void>;
   let tenants: ReturnType<typeof tenantFactory>;
 
   beforeAll(async () => {
-    db = await openTestDatabase(driver);
+    ({ db, drop } = await openAuditDatabase(driver));
     tenants = tenantFactory(db);
   });
   afterAll(async () => {
     await tenants.cleanup();
-    await db.close();
+    await drop();
   });
 
   /** Three records 400 and 200 days old, three 10 days old, all sealed. */
@@ -31,7 +33,7 @@ describe.each(drivers())("audit retention and purge on %s", (driver) => {
       ...(await writeRecords(db, t, 2, { at: daysAgo(200) })),
     ];
     const recent = await writeRecords(db, t, 3, { at: daysAgo(10) });
-    await sealChain(db, t, key);
+    await settle(db, t);
     return { t, old, recent };
   }
 
@@ -53,10 +55,12 @@ describe.each(drivers())("audit retention and purge on %s", (driver) => {
       data: { purged: 3, anchorPosition: "3", before: daysAgo(180).toISOString() },
     });
     // The purge record is sealed onto the chain like any other.
+    await settle(db, t);
     expect(await verifyChains(db, key, { tenant: t.slug })).toEqual([
       { chain: t.slug, ok: true, records: 4, lastPosition: 7 },
     ]);
     await writeRecords(db, t, 1);
+    await settle(db, t);
     expect((await verifyChains(db, key, { tenant: t.slug }))[0]).toMatchObject({
       ok: true,
       records: 5,

@@ -1,23 +1,25 @@
 import { createHmac } from "node:crypto";
-import { auditKeyFrom, sealChain, verifyChains } from "@zhengyun/audit";
+import { auditKeyFrom, verifyChains } from "@zhengyun/audit";
 import { loadConfig } from "@zhengyun/core";
 import type { Database } from "@zhengyun/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { drivers, openTestDatabase, tenantFactory } from "../harness/index.ts";
-import { chainRows, sha256Key, sm3Key, writeRecords } from "./helpers.ts";
+import { drivers, tenantFactory } from "../harness/index.ts";
+import { openAuditDatabase } from "./database.ts";
+import { chainRows, settle, sha256Key, sm3Key, writeRecords } from "./helpers.ts";
 
 describe.each(drivers())("HMAC-SM3 chains on %s", (driver) => {
   let db: Database;
+  let drop: () => Promise<void>;
   let tenants: ReturnType<typeof tenantFactory>;
 
   beforeAll(async () => {
-    db = await openTestDatabase(driver);
+    ({ db, drop } = await openAuditDatabase(driver));
     tenants = tenantFactory(db);
   });
   afterAll(async () => {
     await tenants.cleanup();
-    await db.close();
+    await drop();
   });
 
   it("takes the algorithm from AUDIT_HMAC_ALGORITHM", () => {
@@ -29,7 +31,7 @@ describe.each(drivers())("HMAC-SM3 chains on %s", (driver) => {
   it("seals with HMAC-SM3, verifies, and detects tampering", async () => {
     const t = await tenants.create();
     await writeRecords(db, t, 4);
-    await sealChain(db, t, sm3Key);
+    await settle(db, t, sm3Key);
     const rows = await chainRows(db, t);
     // The first link is HMAC-SM3 over the empty genesis hash and the canonical record.
     const first = rows[0];

@@ -1,31 +1,33 @@
-import { runAuditVerify, sealChain, verifyChains } from "@zhengyun/audit";
+import { runAuditVerify, verifyChains } from "@zhengyun/audit";
 import type { Database } from "@zhengyun/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { drivers, openTestDatabase, type Tenant, tenantFactory } from "../harness/index.ts";
-import { sha256Key as key, writeRecords } from "./helpers.ts";
+import { drivers, type Tenant, tenantFactory } from "../harness/index.ts";
+import { openAuditDatabase } from "./database.ts";
+import { sha256Key as key, settle, writeRecords } from "./helpers.ts";
 
 // Everything but the keys (id is unique, so it cannot take part in a one-statement swap).
 const CONTENT = "at, actor_id, action, object_id, data, hash, xid";
 
 describe.each(drivers())("audit tamper detection on %s", (driver) => {
   let db: Database;
+  let drop: () => Promise<void>;
   let tenants: ReturnType<typeof tenantFactory>;
 
   beforeAll(async () => {
-    db = await openTestDatabase(driver);
+    ({ db, drop } = await openAuditDatabase(driver));
     tenants = tenantFactory(db);
   });
   afterAll(async () => {
     await tenants.cleanup();
-    await db.close();
+    await drop();
   });
 
   /** A tenant with six sealed records; tampering goes through the owner (superuser) connection. */
   async function sealedTenant(): Promise<{ t: Tenant; ids: string[] }> {
     const t = await tenants.create();
     const ids = await writeRecords(db, t, 6);
-    await sealChain(db, t, key);
+    await settle(db, t);
     return { t, ids };
   }
   const tamper = (t: Tenant, stmt: string) =>

@@ -5,22 +5,24 @@ import { type Database, tenantSchema } from "@zhengyun/db";
 import { withTenant } from "@zhengyun/tenancy";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { drivers, openTestDatabase, type Tenant, tenantFactory } from "../harness/index.ts";
+import { drivers, type Tenant, tenantFactory } from "../harness/index.ts";
+import { openAuditDatabase } from "./database.ts";
 import { chainRows } from "./helpers.ts";
 
 describe.each(drivers())("writeAudit on %s", (driver) => {
   let db: Database;
+  let drop: () => Promise<void>;
   let tenants: ReturnType<typeof tenantFactory>;
   let t: Tenant;
 
   beforeAll(async () => {
-    db = await openTestDatabase(driver);
+    ({ db, drop } = await openAuditDatabase(driver));
     tenants = tenantFactory(db);
     t = await tenants.create();
   });
   afterAll(async () => {
     await tenants.cleanup();
-    await db.close();
+    await drop();
   });
 
   it("writes in the action's transaction and vanishes with its rollback", async () => {

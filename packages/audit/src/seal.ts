@@ -21,12 +21,25 @@ export interface SealResult {
 
 const BATCH = 500;
 
+/*
+ * The oldest transaction of this database that was in flight when the statement's snapshot was
+ * taken: the snapshot's in-progress xids, minus those pg_stat_activity positively places in another
+ * database (a chain lives in one database, so they cannot write to it). Matching is on the low 32
+ * bits, which is exact among live transactions. When nothing is in flight, the snapshot's xmax.
+ */
+const cutoff = sql`(select coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot()))
+  from pg_snapshot_xip(pg_current_snapshot()) as x
+  where not exists (select 1 from pg_stat_activity a
+    where a.datname <> current_database() and a.backend_xid is not null
+      and a.backend_xid::text::bigint = x::text::bigint % 4294967296))`;
+
 /**
  * Links pending records of one chain, as the owner connection. Rows are taken in (xid, seq) order
- * and only when their transaction id is below the snapshot's xmin: every transaction that could
- * still commit a row has xid >= xmin, so nothing sealed later can belong before what is sealed now,
- * and the chain order equals (xid, seq) order. Positions are assigned here, not at insert time,
- * so writers never wait on each other. The head row lock serializes concurrent sealers.
+ * and only when their transaction id is below every xid still in flight in this database: such a
+ * transaction could still commit a row, and it will sort after what is sealed now; so nothing
+ * sealed later can belong before what is sealed now, and chain order equals (xid, seq) order.
+ * Positions are assigned here, not at insert time, so writers never wait on each other. The head
+ * row lock serializes concurrent sealers.
  */
 export async function sealChain(
   db: Database,
@@ -43,7 +56,7 @@ export async function sealChain(
       const rows = await selectRows(
         tx,
         sql`select ${rowColumns} from ${loc.log}
-          where chain_pos is null and xid < pg_snapshot_xmin(pg_current_snapshot())
+          where chain_pos is null and xid < ${cutoff}
           order by xid, seq limit ${BATCH}`,
       );
       if (rows.length === 0) return 0;
