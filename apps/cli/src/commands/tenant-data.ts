@@ -28,14 +28,13 @@ export function registerTenantDataCommands(tenant: Command, ctx: CliContext): vo
         ...(o.concurrency ? { concurrency: o.concurrency } : {}),
         onProgress: (done, total, slug) => bar.update(done, total, slug),
       }).finally(() => bar.stop());
-      ctx.out(
+      // Results (the tenants migrated) on stdout; the summary and the failures on stderr.
+      for (const slug of res.migrated) ctx.out(slug);
+      ctx.log(
         `checked ${res.checked} tenants, migrated ${res.migrated.length}, failed ${res.failed.length}`,
       );
-      if (res.failed.length > 0) {
-        ctx.log(`${res.failed.length} tenant(s) failed to migrate:`);
-        for (const f of res.failed) ctx.log(`  ${f.slug}: ${f.error.split("\n")[0]}`);
-        ctx.exitCode = EXIT_FAILURE;
-      }
+      for (const f of res.failed) ctx.log(`  failed ${f.slug}: ${f.error.split("\n")[0]}`);
+      if (res.failed.length > 0) ctx.exitCode = EXIT_FAILURE;
     });
 
   tenant
