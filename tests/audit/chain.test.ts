@@ -1,11 +1,29 @@
-import { sealAll, sealChain, verifyChains, writeAudit } from "@zhengyun/audit";
+import {
+  runAuditVerify,
+  sealAll,
+  sealChain,
+  startSealer,
+  verifyChains,
+  writeAudit,
+} from "@zhengyun/audit";
+import { NotFoundError } from "@zhengyun/core";
 import { type Database, query } from "@zhengyun/db";
 import { withPlatform, withTenant } from "@zhengyun/tenancy";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { drivers, tenantFactory } from "../harness/index.ts";
 import { openAuditDatabase } from "./database.ts";
 import { chainRows, sha256Key as key, settle, writeRecords } from "./helpers.ts";
+
+const pendingIn = async (db: Database, schema: string) =>
+  Number(
+    (
+      await query<{ n: string }>(
+        db.orm,
+        sql.raw(`select count(*)::text as n from ${schema}.audit_log where chain_pos is null`),
+      )
+    )[0]?.n,
+  );
 
 describe.each(drivers())("audit chain sealing on %s", (driver) => {
   let db: Database;
@@ -34,7 +52,7 @@ describe.each(drivers())("audit chain sealing on %s", (driver) => {
     await writeRecords(db, t, 2);
     await settle(db, t);
     expect(await verifyChains(db, key, { tenant: t.slug })).toEqual([
-      { chain: t.slug, ok: true, records: 7, lastPosition: 7 },
+      { chain: t.slug, ok: true, records: 7, lastPosition: 7, pending: 0 },
     ]);
   });
 
@@ -86,5 +104,34 @@ describe.each(drivers())("audit chain sealing on %s", (driver) => {
         /permission denied/,
       );
     }
+  });
+
+  it("runs as a background loop that seals new records and stops cleanly", async () => {
+    const t = await tenants.create();
+    const errors: unknown[] = [];
+    const sealer = startSealer(db, key, { intervalMs: 20, onError: (e) => errors.push(e) });
+    try {
+      await writeRecords(db, t, 3);
+      await vi.waitFor(async () => expect(await pendingIn(db, t.schemaName)).toBe(0), {
+        timeout: 30_000,
+        interval: 50,
+      });
+    } finally {
+      await sealer.stop();
+    }
+    expect(errors).toEqual([]);
+    await writeRecords(db, t, 1);
+    expect(await pendingIn(db, t.schemaName)).toBe(1);
+  });
+
+  it("refuses an unknown tenant", async () => {
+    await expect(verifyChains(db, key, { tenant: "no-such-tenant" })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    let text = "";
+    await expect(
+      runAuditVerify(db, key, { tenant: "no-such-tenant" }, { write: (s: string) => (text += s) }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect(text).toBe("");
   });
 });

@@ -57,7 +57,7 @@ describe.each(drivers())("audit retention and purge on %s", (driver) => {
     // The purge record is sealed onto the chain like any other.
     await settle(db, t);
     expect(await verifyChains(db, key, { tenant: t.slug })).toEqual([
-      { chain: t.slug, ok: true, records: 4, lastPosition: 7 },
+      { chain: t.slug, ok: true, records: 4, lastPosition: 7, pending: 0 },
     ]);
     await writeRecords(db, t, 1);
     await settle(db, t);

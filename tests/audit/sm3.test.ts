@@ -37,7 +37,7 @@ describe.each(drivers())("HMAC-SM3 chains on %s", (driver) => {
     const first = rows[0];
     expect(first?.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(await verifyChains(db, sm3Key, { tenant: t.slug })).toEqual([
-      { chain: t.slug, ok: true, records: 4, lastPosition: 4 },
+      { chain: t.slug, ok: true, records: 4, lastPosition: 4, pending: 0 },
     ]);
     const [asSha] = await verifyChains(db, sha256Key, { tenant: t.slug });
     expect(asSha?.ok).toBe(false);

@@ -1,4 +1,4 @@
-import type { Database } from "@zhengyun/db";
+import { type Database, query } from "@zhengyun/db";
 import { sql } from "drizzle-orm";
 import {
   allTargets,
@@ -28,8 +28,9 @@ export interface BrokenLink {
   detail: string;
 }
 
+/** `pending`: records not sealed yet (their transaction's predecessors are still in flight). */
 export type ChainReport =
-  | { chain: string; ok: true; records: number; lastPosition: number }
+  | { chain: string; ok: true; records: number; lastPosition: number; pending: number }
   | { chain: string; ok: false; records: number; broken: BrokenLink };
 
 const PAGE = 1000;
@@ -113,7 +114,11 @@ export async function verifyChain(
     return fail(expected, null, "deleted", `the chain head is at ${head.lastPos}`);
   if (head.lastHash !== prev)
     return fail(head.lastPos, null, "modified", "the chain head does not match the last record");
-  return { chain, ok: true, records, lastPosition: Number(head.lastPos) };
+  const [p] = await query<{ n: string }>(
+    db.orm,
+    sql`select count(*)::text as n from ${loc.log} where chain_pos is null`,
+  );
+  return { chain, ok: true, records, lastPosition: Number(head.lastPos), pending: Number(p?.n) };
 }
 
 async function* sealedRows(db: Database, loc: ChainLocation): AsyncGenerator<ChainRow> {
@@ -141,7 +146,8 @@ export async function runAuditVerify(
   let broken = 0;
   for (const r of reports) {
     if (r.ok) {
-      out.write(`ok      ${r.chain}: ${r.records} records, head at ${r.lastPosition}\n`);
+      const pending = r.pending > 0 ? `, ${r.pending} not sealed yet` : "";
+      out.write(`ok      ${r.chain}: ${r.records} records, head at ${r.lastPosition}${pending}\n`);
       continue;
     }
     broken++;
