@@ -39,7 +39,9 @@ const cutoff = sql`(select coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot
  * transaction could still commit a row, and it will sort after what is sealed now; so nothing
  * sealed later can belong before what is sealed now, and chain order equals (xid, seq) order.
  * Positions are assigned here, not at insert time, so writers never wait on each other. The head
- * row lock serializes concurrent sealers.
+ * row lock serializes concurrent sealers. A visible row with an xid at or past the snapshot's xmax
+ * cannot come from this cluster's transactions (an import carried it from another): it is sealed
+ * rather than left waiting for the counter to get there.
  */
 export async function sealChain(
   db: Database,
@@ -56,7 +58,7 @@ export async function sealChain(
       const rows = await selectRows(
         tx,
         sql`select ${rowColumns} from ${loc.log}
-          where chain_pos is null and xid < ${cutoff}
+          where chain_pos is null and (xid < ${cutoff} or xid >= pg_snapshot_xmax(pg_current_snapshot()))
           order by xid, seq limit ${BATCH}`,
       );
       if (rows.length === 0) return 0;
