@@ -20,7 +20,7 @@ export function cliEnv(dataDir: string, databaseUrl = ""): NodeJS.ProcessEnv {
     S3_ENDPOINT: "",
     DEMO: "false",
     // Keeps the AWS SDK's Node-version notice out of stderr assertions.
-    NODE_NO_WARNINGS: "1",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   };
 }
 
