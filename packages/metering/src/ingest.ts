@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import { resolveMeters } from "./catalog.ts";
 import { ensurePartitions, forgetPartitions } from "./partitions.ts";
 import { isMissingPartition, isRetryable } from "./pg-errors.ts";
+import { monthOf, shanghaiDay } from "./time.ts";
 import {
   type CheckedEvent,
   checkBatch,
@@ -110,19 +111,32 @@ const rollupSet = (t: string) =>
 const rollupAggs = sql.raw("sum(q), count(*), max(q), max(t), (array_agg(q order by t desc))[1]");
 
 /*
- * One round trip. The batch travels as one JSON parameter (not 6,000 bind parameters); keys that
+ * One round trip. The batch travels as one JSON parameter (not 6,000 bind parameters), with its
+ * Shanghai day and month computed here (per-row time zone conversion is slow in SQL); keys that
  * lose ON CONFLICT (already stored, by us earlier or by a concurrent sender) drop out of `fresh`,
  * so raw rows and rollups only ever see events inserted now. Rollup rows are upserted in key order
  * so concurrent batches lock them in the same order.
  */
 async function insertBatch(tx: Tx, tenantId: string, events: CheckedEvent[]): Promise<Set<string>> {
   const json = JSON.stringify(
-    events.map((e) => ({ s: e.source, i: e.id, m: e.meter, q: e.quantity, t: e.time, k: e.key })),
+    events.map((e) => {
+      const d = shanghaiDay(e.time);
+      return {
+        s: e.source,
+        i: e.id,
+        m: e.meter,
+        q: e.quantity,
+        t: e.time,
+        k: e.key,
+        d,
+        mo: monthOf(d),
+      };
+    }),
   );
   const rows = await query<{ source: string; event_id: string }>(
     tx,
     sql`with input as (
-      select * from json_to_recordset(${json}::json) as x(s text, i text, m text, q numeric, t timestamptz, k text)
+      select * from json_to_recordset(${json}::json) as x(s text, i text, m text, q numeric, t timestamptz, k text, d date, mo date)
     ), keys as (
       insert into platform.usage_event_keys (tenant_id, source, event_id, occurred_at)
       select ${tenantId}, s, i, t from input
@@ -146,12 +160,12 @@ async function insertBatch(tx: Tx, tenantId: string, events: CheckedEvent[]): Pr
     ), daily as (
       insert into platform.usage_daily as r
         (tenant_id, meter, day, quantity, events, max_quantity, latest_at, latest_quantity)
-      select ${tenantId}, m, (t at time zone 'Asia/Shanghai')::date, ${rollupAggs}
-      from fresh group by m, (t at time zone 'Asia/Shanghai')::date order by 2, 3
+      select ${tenantId}, m, d, ${rollupAggs}
+      from fresh group by m, d order by 2, 3
       on conflict (tenant_id, meter, day) do update set ${rollupSet("r")}
     ), uniques as (
       insert into platform.usage_monthly_uniques as u (tenant_id, meter, month, key, first_seen_at)
-      select ${tenantId}, m, date_trunc('month', t at time zone 'Asia/Shanghai')::date, k, min(t)
+      select ${tenantId}, m, mo, k, min(t)
       from fresh where k is not null group by 2, 3, 4 order by 2, 3, 4
       on conflict (tenant_id, meter, month, key) do update set first_seen_at = excluded.first_seen_at
       where excluded.first_seen_at < u.first_seen_at
