@@ -2,6 +2,7 @@ import type { Database } from "@zhengyun/db";
 import {
   createRequestCounter,
   ingestEvents,
+  outboxUsageSink,
   snapshotStorage,
   type UsageEventInput,
   usageSeries,
@@ -81,5 +82,31 @@ describe.each(drivers())("request counter and storage snapshots on %s", (driver)
       granularity: "day",
     });
     expect(s.points).toEqual([{ start: "2026-03-19", quantity: 5_000 }]);
+  });
+
+  it("relays outbox rows through the same path, once", async () => {
+    const tenantId = `ten_outbox_${driver}_${process.pid}`;
+    used.push(tenantId);
+    const rows = [
+      {
+        eventId: "evt_1",
+        meter: "portal.applications",
+        quantity: "1",
+        occurredAt: new Date("2026-03-19T02:00:00Z"),
+      },
+      {
+        eventId: "evt_2",
+        meter: "sms.sent",
+        quantity: "2",
+        occurredAt: new Date("2026-03-19T03:00:00Z"),
+      },
+    ];
+    expect(await outboxUsageSink(db, tenantId, rows, { clock: ctx.clock })).toBe(2);
+    // A relay that crashed before marking its rows sends them again.
+    expect(await outboxUsageSink(db, tenantId, rows, { clock: ctx.clock })).toBe(0);
+    expect(await rawTotals(db, tenantId)).toEqual({
+      "portal.applications": { quantity: 1, events: 1 },
+      "sms.sent": { quantity: 2, events: 1 },
+    });
   });
 });

@@ -100,6 +100,42 @@ export function ingestUsage(
   return ingestEvents(db, { tenantId, source, events }, opts);
 }
 
+/** What the outbox relay (packages/jobs) hands over: its UsageSink's event shape. */
+export interface RelayedUsageEvent {
+  eventId: string;
+  meter: string;
+  quantity: string | number;
+  occurredAt: Date;
+  key?: string;
+}
+
+/**
+ * A drop-in `usageSink` for startJobs: relays one tenant's outbox rows under source "outbox" and
+ * returns how many were new. Throws ValidationError for rows it cannot accept (unknown meter, older
+ * than the late window): those are bugs to fix, not usage to drop.
+ */
+export async function outboxUsageSink(
+  db: Database,
+  tenantId: string,
+  events: RelayedUsageEvent[],
+  opts: IngestOptions = {},
+): Promise<number> {
+  const results = await ingestUsage(
+    db,
+    tenantId,
+    "outbox",
+    events.map((e) => ({
+      id: e.eventId,
+      meter: e.meter,
+      quantity: Number(e.quantity),
+      time: e.occurredAt,
+      ...(e.key === undefined ? {} : { key: e.key }),
+    })),
+    opts,
+  );
+  return results.filter((r) => r.status === "accepted").length;
+}
+
 const rollupSet = (t: string) =>
   sql.raw(`quantity = ${t}.quantity + excluded.quantity,
   events = ${t}.events + excluded.events,
