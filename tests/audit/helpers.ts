@@ -1,4 +1,4 @@
-import { type AuditKey, sealChain, writeAudit } from "@zhengyun/audit";
+import { type AuditKey, type ChainTarget, sealChain, writeAudit } from "@zhengyun/audit";
 import { type Database, query } from "@zhengyun/db";
 import { type TenantRef, withTenant } from "@zhengyun/tenancy";
 import { sql } from "drizzle-orm";
@@ -54,19 +54,24 @@ export async function chainRows(db: Database, t: TenantRef): Promise<SealedRow[]
 }
 
 /**
- * Seals until no record of the tenant is pending. On a shared Postgres another suite's open
+ * Seals until no record of the chain is pending. On a shared Postgres another suite's open
  * transaction can hold sealing back for a moment (by design), so one pass is not always enough.
  */
-export async function settle(db: Database, t: TenantRef, k: AuditKey = sha256Key): Promise<number> {
+export async function settle(
+  db: Database,
+  target: ChainTarget,
+  k: AuditKey = sha256Key,
+): Promise<number> {
+  const schema = target === "vendor" ? "platform" : target.schemaName;
   let sealed = 0;
   for (let attempt = 0; attempt < 600; attempt++) {
-    sealed += (await sealChain(db, t, k)).sealed;
+    sealed += (await sealChain(db, target, k)).sealed;
     const [row] = await query<{ n: string }>(
       db.orm,
-      sql.raw(`select count(*)::text as n from ${t.schemaName}.audit_log where chain_pos is null`),
+      sql.raw(`select count(*)::text as n from ${schema}.audit_log where chain_pos is null`),
     );
     if (row?.n === "0") return sealed;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`records of ${t.slug} stayed unsealed`);
+  throw new Error(`records of ${schema} stayed unsealed`);
 }

@@ -1,6 +1,7 @@
-import { purgeAudit, verifyChains } from "@zhengyun/audit";
+import { purgeAudit, verifyChains, writeAudit } from "@zhengyun/audit";
 import { PreconditionFailedError, ValidationError } from "@zhengyun/core";
 import { type Database, query } from "@zhengyun/db";
+import { withPlatform } from "@zhengyun/tenancy";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drivers, type Tenant, tenantFactory } from "../harness/index.ts";
@@ -94,5 +95,22 @@ describe.each(drivers())("audit retention and purge on %s", (driver) => {
       PreconditionFailedError,
     );
     expect(await chainRows(db, t)).toHaveLength(6);
+  });
+
+  it("purges the vendor chain the same way, auditing the purge there", async () => {
+    const old = await withPlatform(db, (tx) =>
+      writeAudit(tx, { action: "tenant.create", at: daysAgo(365), actorRole: "operator" }),
+    );
+    await withPlatform(db, (tx) => writeAudit(tx, { action: "apikey.create", at: daysAgo(1) }));
+    await settle(db, "vendor");
+    const res = await purgeAudit(db, "vendor", key, { before: daysAgo(200), now });
+    expect(res.purged).toBeGreaterThanOrEqual(1);
+    const ids = (await query<{ id: string }>(db.orm, sql`select id from platform.audit_log`)).map(
+      (r) => r.id,
+    );
+    expect(ids).not.toContain(old);
+    expect(ids).toContain(res.recordId);
+    await settle(db, "vendor");
+    expect((await verifyChains(db, key)).find((r) => r.chain === "vendor")?.ok).toBe(true);
   });
 });
