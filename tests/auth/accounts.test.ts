@@ -37,7 +37,7 @@ describe.each(drivers())("accounts and request authentication on %s", (driver) =
     b = await tenants.create();
   });
   afterAll(async () => {
-    await ids.cleanup();
+    await ids.cleanup([a.id, b.id]);
     await tenants.cleanup();
     await db.close();
   });

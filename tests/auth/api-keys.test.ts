@@ -31,7 +31,7 @@ describe.each(drivers())("API keys and support access on %s", (driver) => {
     b = await tenants.create();
   });
   afterAll(async () => {
-    await ids.cleanup();
+    await ids.cleanup([a.id, b.id]);
     await tenants.cleanup();
     await db.close();
   });

@@ -25,7 +25,7 @@ describe.each(drivers())("audit hook and second-factor lockout on %s", (driver) 
     t = await tenants.create();
   });
   afterAll(async () => {
-    await ids.cleanup();
+    await ids.cleanup([t.id]);
     await tenants.cleanup();
     await db.close();
   });

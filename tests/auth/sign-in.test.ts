@@ -55,7 +55,7 @@ describe.each(drivers())("sign-in on %s", (driver) => {
     const unknown = await errorOf(attempt(ids.unknownLogin(), TEST_PASSWORD));
     const wrong = await errorOf(attempt(u.email, "Wrong-Pass-1"));
     const elsewhere = await errorOf(attempt(u.email, TEST_PASSWORD, "ten_other"));
-    const malformed = await errorOf(attempt("not a login", TEST_PASSWORD));
+    const malformed = await errorOf(attempt(ids.unknownLogin({ malformed: true }), TEST_PASSWORD));
     expect(unknown).toEqual({
       code: "unauthenticated",
       message: "Invalid credentials",

@@ -65,12 +65,18 @@ export function identityFactory(db: Database, clock = new ManualClock("2026-03-0
       made.push(userId);
     },
     /** A login no account has, whose failure counters cleanup removes. */
-    unknownLogin() {
-      const login = `ghost-${randomBytes(6).toString("hex")}@example.test`;
+    unknownLogin(opts: { malformed?: boolean } = {}) {
+      const login = `ghost-${randomBytes(6).toString("hex")}${opts.malformed ? " at " : "@"}example.test`;
       logins.push(login);
       return login;
     },
-    async cleanup() {
+    /** Also removes the API keys of `tenantIds` (keys have no foreign key to their tenant). */
+    async cleanup(tenantIds: string[] = []) {
+      if (tenantIds.length > 0) {
+        await db.orm
+          .delete(platformSchema.apiKeys)
+          .where(inArray(platformSchema.apiKeys.tenantId, tenantIds));
+      }
       const keys = [...logins.splice(0), ...made.map((id) => `totp:${id}`)];
       if (keys.length > 0) {
         await db.orm

@@ -13,6 +13,7 @@ export {
   type RequestCredentials,
 } from "./authenticate.ts";
 export { authorize, type GrantView, type Principal, type TenantArg } from "./authorize.ts";
+export { registerCitizen } from "./citizens.ts";
 export * from "./context.ts";
 export * from "./cookies.ts";
 export { invalidCredentials } from "./errors.ts";
