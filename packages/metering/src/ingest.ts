@@ -150,8 +150,8 @@ const rollupAggs = sql.raw("sum(q), count(*), max(q), max(t), (array_agg(q order
  * One round trip. The batch travels as one JSON parameter (not 6,000 bind parameters), with its
  * Shanghai day and month computed here (per-row time zone conversion is slow in SQL); keys that
  * lose ON CONFLICT (already stored, by us earlier or by a concurrent sender) drop out of `fresh`,
- * so raw rows and rollups only ever see events inserted now. Rollup rows are upserted in key order
- * so concurrent batches lock them in the same order.
+ * so raw rows and rollups only ever see events inserted now. Keys and rollup rows are written in
+ * key order so concurrent overlapping batches take their locks in the same order.
  */
 async function insertBatch(tx: Tx, tenantId: string, events: CheckedEvent[]): Promise<Set<string>> {
   const json = JSON.stringify(
@@ -175,7 +175,7 @@ async function insertBatch(tx: Tx, tenantId: string, events: CheckedEvent[]): Pr
       select * from json_to_recordset(${json}::json) as x(s text, i text, m text, q numeric, t timestamptz, k text, d date, mo date)
     ), keys as (
       insert into platform.usage_event_keys (tenant_id, source, event_id, occurred_at)
-      select ${tenantId}, s, i, t from input
+      select ${tenantId}, s, i, t from input order by s, i
       on conflict do nothing
       returning source, event_id
     ), fresh as (
