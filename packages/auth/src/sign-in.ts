@@ -69,12 +69,15 @@ export async function signIn({
       });
       return { ok: false, lockedUntil: until };
     }
-    const user = login ? await findUserByLogin(tx, login) : undefined;
-    const [cred] = user
-      ? await tx.select().from(passwordCredentials).where(eq(passwordCredentials.userId, user.id))
-      : [];
+    const user = await findUserByLogin(tx, login ?? { email: "" });
+    // The same queries and the same argon2 work whether or not the account exists.
+    const userId = user?.id ?? "usr_none";
+    const [cred] = await tx
+      .select()
+      .from(passwordCredentials)
+      .where(eq(passwordCredentials.userId, userId));
     const passwordOk = await verifyPassword(cred?.hash ?? (await dummyHash()), i.password);
-    const roles = user ? await rolesIn(tx, user.id, i.tenantId) : [];
+    const roles = await rolesIn(tx, userId, i.tenantId);
     const fits =
       i.kind === "citizen" ? roles.includes("citizen") : roles.some((r) => r !== "citizen");
     if (!user || !cred || !passwordOk || user.status !== "active" || !fits) {
