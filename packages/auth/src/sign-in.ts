@@ -33,9 +33,7 @@ const totpMandatory = (roles: RoleId[]) =>
     ["operator", "finance", "security_admin", "audit_admin", "tenant_admin"].includes(r),
   );
 
-type Outcome =
-  | { ok: true; userId: string; totp: "none" | "verify" | "enroll" }
-  | { ok: false; lockedUntil?: Date };
+type Outcome = { ok: true; result: SignInResult } | { ok: false; lockedUntil?: Date };
 
 /**
  * Password sign-in. Unknown login, wrong password, disabled account and a login with no role here
@@ -93,37 +91,38 @@ export async function signIn({
     await clearFailures(tx, loginKey);
     const enrolled = await hasConfirmedTotp(tx, user.id);
     const mandatory = i.kind === "staff" && totpMandatory(roles);
-    return { ok: true, userId: user.id, totp: enrolled ? "verify" : mandatory ? "enroll" : "none" };
-  });
-
-  if (!outcome.ok) {
-    if (outcome.lockedUntil) {
-      const seconds = Math.ceil((outcome.lockedUntil.getTime() - now.getTime()) / 1000);
-      throw new LimitExceededError("Too many failed sign-in attempts; try again later", seconds);
-    }
-    throw invalidCredentials();
-  }
-  const pending = outcome.totp !== "none";
-  const created = await sessions.create({
-    userId: outcome.userId,
-    kind: i.kind,
-    tenantId: i.tenantId,
-    pending,
-  });
-  await withPlatform(ctx.db, (tx) =>
-    audit(ctx, tx, {
+    const totp = enrolled ? "verify" : mandatory ? "enroll" : "none";
+    // The session and its audit record commit with the cleared counter (nested calls join tx).
+    const pending = totp !== "none";
+    const created = await sessions.create({
+      userId: user.id,
+      kind: i.kind,
+      tenantId: i.tenantId,
+      pending,
+    });
+    await audit(ctx, tx, {
       action: pending ? "auth.password_ok" : "auth.sign_in",
       result: "success",
       tenantId: i.tenantId,
-      actorId: outcome.userId,
-    }),
-  );
-  if (!pending) return { status: "signed_in", token: created.token, session: created.session };
-  return {
-    status: outcome.totp === "verify" ? "totp_required" : "totp_enrollment_required",
-    pendingToken: created.token,
-    userId: outcome.userId,
-  };
+      actorId: user.id,
+    });
+    if (!pending) return { ok: true, result: { status: "signed_in", ...created } };
+    return {
+      ok: true,
+      result: {
+        status: totp === "verify" ? "totp_required" : "totp_enrollment_required",
+        pendingToken: created.token,
+        userId: user.id,
+      },
+    };
+  });
+
+  if (outcome.ok) return outcome.result;
+  if (outcome.lockedUntil) {
+    const seconds = Math.ceil((outcome.lockedUntil.getTime() - now.getTime()) / 1000);
+    throw new LimitExceededError("Too many failed sign-in attempts; try again later", seconds);
+  }
+  throw invalidCredentials();
 }
 
 /**
@@ -144,8 +143,12 @@ export async function verifyTotp({
   if (!pending?.pending) throw invalidCredentials();
   const now = clockOf(ctx).now();
   const factorKey = `totp:${pending.userId}`;
-  const result = await withPlatform(ctx.db, async (tx) => {
-    if (await lockedUntil(tx, factorKey, now)) return { ok: false as const, locked: true };
+  const done = await withPlatform(ctx.db, async (tx): Promise<SignInResult | undefined> => {
+    if (await lockedUntil(tx, factorKey, now)) {
+      // Locked: this pending session is spent; the user starts again with the password.
+      await sessions.invalidate(i.pendingToken);
+      return undefined;
+    }
     const r = await checkSecondFactor(ctx, tx, pending.userId, i.code);
     if (!r.ok) await recordFailure(tx, factorKey, now, opts);
     await audit(ctx, tx, {
@@ -155,25 +158,22 @@ export async function verifyTotp({
       actorId: pending.userId,
       data: r.ok ? { method: r.method } : {},
     });
-    return r;
+    if (!r.ok) return undefined;
+    await sessions.invalidate(i.pendingToken);
+    const created = await sessions.create({
+      userId: pending.userId,
+      kind: pending.kind,
+      tenantId: pending.tenantId,
+      pending: false,
+    });
+    return {
+      status: "signed_in",
+      ...created,
+      ...(r.recoveryCodes ? { recoveryCodes: r.recoveryCodes } : {}),
+    };
   });
-  if (!result.ok) {
-    if ("locked" in result) await sessions.invalidate(i.pendingToken);
-    throw invalidCredentials();
-  }
-  await sessions.invalidate(i.pendingToken);
-  const created = await sessions.create({
-    userId: pending.userId,
-    kind: pending.kind,
-    tenantId: pending.tenantId,
-    pending: false,
-  });
-  return {
-    status: "signed_in",
-    token: created.token,
-    session: created.session,
-    ...(result.recoveryCodes ? { recoveryCodes: result.recoveryCodes } : {}),
-  };
+  if (!done) throw invalidCredentials();
+  return done;
 }
 
 export async function signOut({ ctx, input }: { ctx: AuthCtx; input: unknown }): Promise<void> {
