@@ -4,6 +4,7 @@ import {
   defaultAuthOptions,
   disableUser,
   principalFromSession,
+  revokeRole,
   sessionCookie,
   sessionManager,
   setPassword,
@@ -171,6 +172,9 @@ describe.each(drivers())("sessions on %s", (driver) => {
     });
     await revokedBy(() =>
       assignRole({ ctx: ids.ctx, input: { userId: u.id, role: "portal_editor", tenantId: t.id } }),
+    );
+    await revokedBy(() =>
+      revokeRole({ ctx: ids.ctx, input: { userId: u.id, role: "portal_editor", tenantId: t.id } }),
     );
     await revokedBy(() => disableUser({ ctx: ids.ctx, input: { userId: u.id } }));
     await expect(staffSignIn(u.email)).rejects.toMatchObject({ code: "unauthenticated" });
