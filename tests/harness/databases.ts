@@ -1,6 +1,7 @@
 import type { Database } from "@zhengyun/db";
 import { openPostgres } from "@zhengyun/db";
 import { openPglite, prepareDatabase } from "@zhengyun/db/node";
+import { ensureMeters } from "@zhengyun/metering";
 
 export type DriverName = "pglite" | "postgres";
 
@@ -25,5 +26,6 @@ export async function openTestDatabase(
       ? await openPglite(undefined)
       : await openPostgres({ url: testDatabaseUrl(), max: opts.max ?? 10 });
   await prepareDatabase(db);
+  await ensureMeters(db);
   return db;
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ManualClock, ValidationError } from "@zhengyun/core";
+import { type Clock, ManualClock, ValidationError } from "@zhengyun/core";
 import { type Database, tenantSchema } from "@zhengyun/db";
 import {
   deliverTenantNotifications,
@@ -12,12 +12,20 @@ import {
   type OutgoingMessage,
   relayUsage,
   sentEventId,
+  type UsageSink,
 } from "@zhengyun/jobs";
+import { outboxUsageSink } from "@zhengyun/metering";
 import { withTenant } from "@zhengyun/tenancy";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drivers, openTestDatabase, type Tenant, tenantFactory } from "../harness/index.ts";
 import { platformTotals } from "./helpers.ts";
+
+/** Metering refuses events from the future; judge "future" by the test's clock, a year ahead. */
+const sinkAt =
+  (clock: Clock): UsageSink =>
+  (db, tenantId, events) =>
+    outboxUsageSink(db, tenantId, events, { clock });
 
 const { notificationOutbox, usageOutbox } = tenantSchema;
 
@@ -112,7 +120,7 @@ describe.each(drivers())("notifications on %s", (driver) => {
         ["sms.sent", "1", sentEventId(sms)],
       ].sort(),
     );
-    await relayUsage(db, t);
+    await relayUsage(db, t, { sink: sinkAt(clock) });
     expect(await platformTotals(db, t.id)).toEqual({
       rows: 2,
       byMeter: { "email.sent": 1, "sms.sent": 1 },
@@ -148,7 +156,7 @@ describe.each(drivers())("notifications on %s", (driver) => {
     expect(await row(t, id)).toMatchObject({ status: "sent", attempts: 3, lastError: null });
     const usage = await usageRows(t);
     expect(usage.map((u) => u.eventId)).toEqual([sentEventId(id)]);
-    await relayUsage(db, t);
+    await relayUsage(db, t, { sink: sinkAt(clock) });
     expect(await platformTotals(db, t.id)).toEqual({ rows: 1, byMeter: { "sms.sent": 1 } });
   });
 

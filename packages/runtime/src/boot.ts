@@ -3,6 +3,7 @@ import { loadNodeConfig, loadSecrets } from "@zhengyun/core/node";
 import { type Database, platformSchema } from "@zhengyun/db";
 import { openDatabase, prepareDatabase } from "@zhengyun/db/node";
 import { seedDemo } from "@zhengyun/demo";
+import { ensureMeters } from "@zhengyun/metering";
 import { count } from "drizzle-orm";
 import { runClosers, trackRuntime } from "./closers.ts";
 import type { Runtime } from "./index.ts";
@@ -43,6 +44,7 @@ export async function bootRuntime(opts: BootOptions): Promise<Runtime> {
     cleanup.push(() => db.close());
     const migrated = await prepareDatabase(db);
     if (migrated.length > 0) log(`control plane migrated: ${migrated.join(", ")}`);
+    await ensureMeters(db);
     const s3 = await openStorage(config, secrets);
     cleanup.push(() => s3.close());
 
