@@ -19,8 +19,18 @@ export async function timeIt<T>(fn: () => Promise<T>): Promise<{ ms: number; val
   return { ms: performance.now() - t0, value };
 }
 
-export function durationStats(samples: number[]): { p50: number; p95: number; p99: number; mean: number } {
+export function durationStats(samples: number[]): {
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+} {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: s.reduce((a, b) => a + b, 0) / (s.length || 1) };
+  return {
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    mean: s.reduce((a, b) => a + b, 0) / (s.length || 1),
+  };
 }

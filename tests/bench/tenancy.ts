@@ -15,7 +15,10 @@ import { durationStats, header, line, machine, timeIt } from "./report.ts";
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 1000);
 const SAMPLE = Math.min(200, TENANTS);
-const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const base =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  "postgres://postgres@127.0.0.1:5432/test";
 const BENCH_DB = "zy_bench_tenancy";
 const benchUrl = (() => {
   const u = new URL(base);
@@ -32,11 +35,16 @@ async function recreateDatabase(): Promise<void> {
 }
 
 async function dropBenchRoles(admin: postgres.Sql): Promise<void> {
-  const roles = await admin<{ rolname: string }[]>`select rolname from pg_roles where rolname like 'zy_zy_bench_ten_%'`;
+  const roles = await admin<
+    { rolname: string }[]
+  >`select rolname from pg_roles where rolname like 'zy_zy_bench_ten_%'`;
   for (const r of roles) await admin.unsafe(`drop role if exists "${r.rolname}"`);
 }
 
-async function templateShape(db: Database, t: Tenant): Promise<{ tables: number; indexes: number }> {
+async function templateShape(
+  db: Database,
+  t: Tenant,
+): Promise<{ tables: number; indexes: number }> {
   const [row] = await query<{ tables: number; indexes: number }>(
     db.orm,
     sql`select count(*) filter (where c.relkind = 'r')::int as tables,
@@ -47,7 +55,11 @@ async function templateShape(db: Database, t: Tenant): Promise<{ tables: number;
 }
 
 /** Runs `fn` from `workers` concurrent loops for `ms`; returns operations per second. */
-async function throughput(workers: number, ms: number, fn: () => Promise<unknown>): Promise<number> {
+async function throughput(
+  workers: number,
+  ms: number,
+  fn: () => Promise<unknown>,
+): Promise<number> {
   const until = Date.now() + ms;
   let ops = 0;
   await Promise.all(
@@ -87,18 +99,28 @@ async function main(): Promise<void> {
   const provisionMs: number[] = [];
   for (let i = 0; i < TENANTS; i++) {
     const slug = `bench-${String(i).padStart(4, "0")}`;
-    const { ms, value } = await timeIt(() => provisionTenant(db, { slug, name: `压测租户${i}`, level: "street" }));
+    const { ms, value } = await timeIt(() =>
+      provisionTenant(db, { slug, name: `压测租户${i}`, level: "street" }),
+    );
     if (i < SAMPLE) provisionMs.push(ms);
     tenants.push(value);
   }
   const first = tenants[0] as Tenant;
   const shape = await templateShape(db, first);
   const prov = durationStats(provisionMs);
-  line("(a) provision median", `${prov.p50.toFixed(1)} ms`, `${(prov.p50 / shape.tables).toFixed(2)} ms per template table (${shape.tables} tables, ${shape.indexes} indexes; target ≤ 5 ms/table); p95 ${prov.p95.toFixed(1)} ms over ${SAMPLE}`);
+  line(
+    "(a) provision median",
+    `${prov.p50.toFixed(1)} ms`,
+    `${(prov.p50 / shape.tables).toFixed(2)} ms per template table (${shape.tables} tables, ${shape.indexes} indexes; target ≤ 5 ms/table); p95 ${prov.p95.toFixed(1)} ms over ${SAMPLE}`,
+  );
 
   // (b) no-op migrate --all
   const noop = await timeIt(() => migrateAllTenants(db, {}));
-  line("(b) no-op migrate --all", `${noop.ms.toFixed(0)} ms`, `${noop.value.checked} tenants checked, ${noop.value.migrated.length} migrated (target ≤ 2,000 ms)`);
+  line(
+    "(b) no-op migrate --all",
+    `${noop.ms.toFixed(0)} ms`,
+    `${noop.value.checked} tenants checked, ${noop.value.migrated.length} migrated (target ≤ 2,000 ms)`,
+  );
 
   // (c) one new template migration across every tenant
   const extra: Migration = {
@@ -110,30 +132,53 @@ async function main(): Promise<void> {
     ],
   };
   const apply = await timeIt(() => migrateAllTenants(db, { migrations: [extra] }));
-  line("(c) one new migration × tenants", `${(apply.ms / 1000).toFixed(1)} s`, `${apply.value.migrated.length} migrated, ${apply.value.failed.length} failed (target ≤ 60 s)`);
+  line(
+    "(c) one new migration × tenants",
+    `${(apply.ms / 1000).toFixed(1)} s`,
+    `${apply.value.migrated.length} migrated, ${apply.value.failed.length} failed (target ≤ 60 s)`,
+  );
 
   // (d) tenant-scoped read through withTenant vs the same query without it
-  const rows = Array.from({ length: 500 }, (_, i) => ({ key: `k${String(i).padStart(4, "0")}`, value: { i } }));
+  const rows = Array.from({ length: 500 }, (_, i) => ({
+    key: `k${String(i).padStart(4, "0")}`,
+    value: { i },
+  }));
   await withTenant(db, first, (tx) => tx.insert(tenantSchema.settings).values(rows));
   const bare = sql.raw(`select key, value from ${first.schemaName}.settings order by key limit 20`);
-  const read = () => withTenant(db, first, (tx) => query(tx, sql`select key, value from settings order by key limit 20`));
+  const read = () =>
+    withTenant(db, first, (tx) =>
+      query(tx, sql`select key, value from settings order by key limit 20`),
+    );
   await throughput(8, 1000, () => query(db.orm, bare)); // warm-up
   const baseline = await throughput(8, 5000, () => query(db.orm, bare));
   const scoped = await throughput(8, 5000, read);
-  line("(d) withTenant read", `${scoped.toFixed(0)} reads/s`, `baseline ${baseline.toFixed(0)}/s without it; ratio ${(scoped / baseline).toFixed(2)} (target ≥ 0.8)`);
+  line(
+    "(d) withTenant read",
+    `${scoped.toFixed(0)} reads/s`,
+    `baseline ${baseline.toFixed(0)}/s without it; ratio ${(scoped / baseline).toFixed(2)} (target ≥ 0.8)`,
+  );
 
   // (e) memory after reads spread over every tenant
   for (let round = 0; round < 2; round++) {
     for (let i = 0; i < tenants.length; i += 10) {
       await Promise.all(
-        tenants.slice(i, i + 10).map((t) => withTenant(db, t, (tx) => query(tx, sql`select count(*) from settings`))),
+        tenants
+          .slice(i, i + 10)
+          .map((t) => withTenant(db, t, (tx) => query(tx, sql`select count(*) from settings`))),
       );
     }
   }
-  const pids = await query<{ pid: number }>(db.orm, sql`select pid from pg_stat_activity where datname = ${BENCH_DB} and application_name = 'zhengyun'`);
+  const pids = await query<{ pid: number }>(
+    db.orm,
+    sql`select pid from pg_stat_activity where datname = ${BENCH_DB} and application_name = 'zhengyun'`,
+  );
   const mem = backendMemory(pids.map((p) => p.pid));
   const rss = process.memoryUsage().rss / 1024 / 1024;
-  line("(e) memory", `server ${rss.toFixed(0)} MB`, `Postgres backends (${pids.length}) PSS ${mem.pssMb.toFixed(0)} MB, private ${mem.anonMb.toFixed(0)} MB (targets: server ≤ 300 MB, backends ≤ 1,024 MB)`);
+  line(
+    "(e) memory",
+    `server ${rss.toFixed(0)} MB`,
+    `Postgres backends (${pids.length}) PSS ${mem.pssMb.toFixed(0)} MB, private ${mem.anonMb.toFixed(0)} MB (targets: server ≤ 300 MB, backends ≤ 1,024 MB)`,
+  );
 
   await db.close();
   if (!process.env.BENCH_KEEP) {
