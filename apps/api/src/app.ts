@@ -1,10 +1,17 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { newId, systemClock } from "@zhengyun/core";
-import type { AppDeps, AppEnv } from "./env.ts";
+import type { AppDeps, AppEnv } from "@zhengyun/http";
+import {
+  type App,
+  HttpProblem,
+  type Problem,
+  problemResponse,
+  toProblem,
+  trackRoutes,
+} from "@zhengyun/http";
 import { limitBody, requestContext } from "./middleware/request.ts";
 import { hostRewriter, resolveTenantByPath, TenantCache } from "./middleware/tenant.ts";
-import { HttpProblem, type Problem, problemResponse, toProblem } from "./problems.ts";
-import { type App, trackRoutes } from "./route.ts";
+import { workerModules } from "./modules.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerOpenApi } from "./routes/openapi.ts";
 import { registerProblemPages } from "./routes/problems.ts";
@@ -58,6 +65,7 @@ export function createApp(deps: AppDeps): App {
   registerHealth(app);
   registerProblemPages(app);
   registerTenantProfile(app);
+  for (const m of workerModules) m.register(app);
   registerOpenApi(app);
 
   // A tenant's own domain serves its /t/<slug> surface at the root.

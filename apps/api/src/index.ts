@@ -1,12 +1,15 @@
 export { z } from "@hono/zod-openapi";
-export { createApp } from "./app.ts";
-export type { AppDeps, AppEnv, Authenticator, Logger, Permission, Principal } from "./env.ts";
-export { consoleLogger } from "./logger.ts";
-export { HttpProblem, type Problem, type ProblemCode, problemCatalog } from "./problems.ts";
+export type { AppDeps, AppEnv, Authenticator, Logger, Permission, Principal } from "@zhengyun/http";
 export {
   type App,
+  consoleLogger,
   defineRoute,
+  HttpProblem,
   listRoutes,
+  type Problem,
+  type ProblemCode,
+  problemCatalog,
   type RouteInfo,
   sharedErrorResponses,
-} from "./route.ts";
+} from "@zhengyun/http";
+export { createApp } from "./app.ts";

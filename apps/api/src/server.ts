@@ -4,14 +4,13 @@ import { serve } from "@hono/node-server";
 import { serveCliAdmin } from "@zhengyun/cli";
 import { type Config, newId } from "@zhengyun/core";
 import { loadNodeConfig } from "@zhengyun/core/node";
+import type { App, Authenticator, Logger } from "@zhengyun/http";
+import { HttpProblem, problemResponse, toProblem } from "@zhengyun/http";
 import { type Jobs, startJobs } from "@zhengyun/jobs";
 import { bootRuntime, type LocalAdmin, type Runtime } from "@zhengyun/runtime";
 import pino from "pino";
 import { createApp } from "./app.ts";
-import type { Authenticator, Logger } from "./env.ts";
-import { HttpProblem, problemResponse, toProblem } from "./problems.ts";
-import type { App } from "./route.ts";
-import { registerVendorRoutes } from "./routes/vendor/index.ts";
+import { nodeModules } from "./modules.node.ts";
 
 export interface StartServerOptions {
   /** Defaults to loadNodeConfig(); PORT 0 picks a free port. */
@@ -86,7 +85,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       isReady: () => ready,
       ...(opts.authenticator ? { authenticator: opts.authenticator } : {}),
     });
-    registerVendorRoutes(app);
+    for (const m of nodeModules) m.register(app);
     opts.routes?.(app);
     handle = (req) => app.fetch(req);
     // `pnpm cli` reaches the embedded database through this process while it runs.

@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { loadConfig } from "@zhengyun/core";
 import { type Database, openPostgres } from "@zhengyun/db";
+import type { App } from "@zhengyun/http";
+import { consoleLogger } from "@zhengyun/http";
 import type { ExecutionContext } from "hono";
 import { createApp } from "./app.ts";
-import { consoleLogger } from "./logger.ts";
-import type { App } from "./route.ts";
 
 /** Bindings from infra/wrangler.toml: Hyperdrive for Postgres, plain vars for configuration. */
 export interface WorkerEnv {

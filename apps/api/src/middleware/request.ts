@@ -1,8 +1,8 @@
 import { newId } from "@zhengyun/core";
+import type { AppDeps, AppEnv } from "@zhengyun/http";
+import { HttpProblem } from "@zhengyun/http";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
-import type { AppDeps, AppEnv } from "../env.ts";
-import { HttpProblem } from "../problems.ts";
 
 /** Accept a caller's id only when it is short and plain, so it is safe to log and echo. */
 const SANE_ID = /^[A-Za-z0-9._:-]{8,128}$/;

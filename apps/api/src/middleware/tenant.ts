@@ -1,8 +1,8 @@
 import { type Clock, slugProblem, systemClock } from "@zhengyun/core";
 import type { Database } from "@zhengyun/db";
+import type { AppEnv } from "@zhengyun/http";
 import { assertServable, findTenantByHost, findTenantBySlug, type Tenant } from "@zhengyun/tenancy";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../env.ts";
 
 /**
  * Tenant lookups cached per process for at most TTL_MS. Every tenant request would otherwise start

@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { HttpProblem } from "../problems.ts";
-import { type App, defineRoute } from "../route.ts";
+import { type App, defineRoute, HttpProblem } from "@zhengyun/http";
 import { databaseAnswers } from "../services/health.ts";
 
 const statusSchema = z.object({ status: z.literal("ok") }).openapi("Status");

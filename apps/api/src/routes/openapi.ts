@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { escapeHtml, htmlPage } from "../problems.ts";
-import { type App, defineRoute } from "../route.ts";
+import { type App, defineRoute, escapeHtml, htmlPage } from "@zhengyun/http";
 
 export const openApiRoute = defineRoute({
   method: "get",

@@ -1,13 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { NotFoundError } from "@zhengyun/core";
 import {
+  type App,
+  defineRoute,
   escapeHtml,
   htmlPage,
   type ProblemCode,
   problemCatalog,
   problemCodes,
-} from "../problems.ts";
-import { type App, defineRoute } from "../route.ts";
+} from "@zhengyun/http";
 
 export const problemPageRoute = defineRoute({
   method: "get",

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { type App, defineRoute } from "../../route.ts";
+import { type App, defineRoute } from "@zhengyun/http";
 import { getPublicProfile } from "../../services/public-profile.ts";
 
 export const tenantParams = z.object({

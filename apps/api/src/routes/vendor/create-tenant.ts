@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { slugProblem } from "@zhengyun/core";
-import { type App, defineRoute } from "../../route.ts";
+import { type App, defineRoute } from "@zhengyun/http";
 import { createTenant } from "../../services/tenants.ts";
 
 export const createTenantBody = z

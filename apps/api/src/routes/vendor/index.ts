@@ -1,4 +1,4 @@
-import type { App } from "../../route.ts";
+import type { App } from "@zhengyun/http";
 import { registerCreateTenant } from "./create-tenant.ts";
 
 /** Vendor routes that need Node (provisioning runs template migrations from files). */

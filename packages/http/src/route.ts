@@ -137,3 +137,13 @@ function gateBody(accepts: string[]) {
     await next();
   });
 }
+
+/**
+ * What a module package exports to join the app: its routes (and, later, its pages). The app keeps
+ * two lists: apps/api/src/modules.ts (Worker-safe registrations) and apps/api/src/modules.node.ts
+ * (Node-only ones), so a Node-only module never reaches the Workers bundle.
+ */
+export interface ApiModule {
+  name: string;
+  register(app: App): void;
+}

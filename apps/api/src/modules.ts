@@ -1,0 +1,4 @@
+import type { ApiModule } from "@zhengyun/http";
+
+/** Modules whose routes also run on Workers (public, read-mostly surfaces). */
+export const workerModules: ApiModule[] = [];
