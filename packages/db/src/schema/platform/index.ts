@@ -1,3 +1,6 @@
+export * from "./billing-accounts.ts";
+export * from "./billing-catalog.ts";
+export * from "./billing-invoices.ts";
 export * from "./audit.ts";
 export * from "./identity.ts";
 export * from "./identity-access.ts";
