@@ -12,8 +12,18 @@ import { describe, expect, it } from "vitest";
 
 // Written out on purpose (not derived from the policy): a change to the policy must change this too.
 const expected: Record<string, string[]> = {
-  operator: ["platform.tenants:read", "platform.tenants:manage", "platform.support:request"],
-  finance: ["platform.tenants:read", "platform.billing:read", "platform.billing:manage"],
+  operator: [
+    "platform.tenants:read",
+    "platform.tenants:manage",
+    "platform.support:request",
+    "tenant.usage:read",
+  ],
+  finance: [
+    "platform.tenants:read",
+    "platform.billing:read",
+    "platform.billing:manage",
+    "tenant.usage:read",
+  ],
   security_admin: ["platform.accounts:manage"],
   audit_admin: ["platform.audit:read"],
   tenant_admin: [
@@ -108,7 +118,17 @@ describe("permission policy", () => {
     const table: [string[], Permission[]][] = [
       [["open311"], ["open311:read", "open311:write"]],
       [["usage:write"], ["usage:write"]],
-      [["read"], ["portal:read", "cases:read", "mi:read", "community:read", "open311:read"]],
+      [
+        ["read"],
+        [
+          "portal:read",
+          "cases:read",
+          "mi:read",
+          "community:read",
+          "open311:read",
+          "tenant.usage:read",
+        ],
+      ],
     ];
     for (const [scopes, perms] of table) {
       expect([...permissionsOfScopes(scopes)].sort()).toEqual([...perms].sort());
@@ -141,10 +161,12 @@ describe("permission policy", () => {
     expect(authorize(op, "cases:read", "ten_b", at("2026-03-02T01:30:00Z"))).toBe(false);
     expect(authorize(op, "cases:read", "ten_a", at("2026-03-02T00:59:59Z"))).toBe(false);
     expect(authorize(op, "cases:read", "ten_a", until)).toBe(false);
-    // A grant never opens administration or audit, whatever its scope says.
+    // A grant never opens administration or audit, whatever its scope says (the operator's own
+    // role still reads usage in every tenant).
     const wide = { ...op, grants: [{ ...grant, scope: [...permissions] }] };
+    const own = permissionsOfRoles(["operator"]);
     for (const p of permissions.filter(
-      (p) => !business.includes(p) && !p.startsWith("platform."),
+      (p) => !business.includes(p) && !p.startsWith("platform.") && !own.has(p),
     )) {
       expect(authorize(wide, p, "ten_a", at("2026-03-02T01:30:00Z"))).toBe(false);
     }

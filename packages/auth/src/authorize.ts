@@ -61,7 +61,9 @@ export function authorize(
     return permissionsOfRoles(roles).has(permission);
   }
   if (principal.kind !== "staff" || principal.tenantId !== null) return false;
-  if (!isBusinessPermission(permission)) return false;
+  // A vendor role's own tenant permissions (finance and operators read usage) hold in every tenant;
+  // business data still needs a grant.
+  if (!isBusinessPermission(permission)) return permissionsOfRoles(principal.roles).has(permission);
   const t = now.getTime();
   return (principal.grants ?? []).some(
     (g) =>

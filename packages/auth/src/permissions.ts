@@ -58,8 +58,18 @@ export const isBusinessPermission = (p: string): p is BusinessPermission =>
  * never hold an audit permission.
  */
 export const rolePermissions: Record<RoleId, readonly Permission[]> = {
-  operator: ["platform.tenants:read", "platform.tenants:manage", "platform.support:request"],
-  finance: ["platform.tenants:read", "platform.billing:read", "platform.billing:manage"],
+  operator: [
+    "platform.tenants:read",
+    "platform.tenants:manage",
+    "platform.support:request",
+    "tenant.usage:read",
+  ],
+  finance: [
+    "platform.tenants:read",
+    "platform.billing:read",
+    "platform.billing:manage",
+    "tenant.usage:read",
+  ],
   security_admin: ["platform.accounts:manage"],
   audit_admin: ["platform.audit:read"],
   tenant_admin: [
@@ -84,7 +94,14 @@ export type ApiKeyScope = (typeof apiKeyScopes)[number];
 export const scopePermissions: Record<ApiKeyScope, readonly Permission[]> = {
   open311: ["open311:read", "open311:write"],
   "usage:write": ["usage:write"],
-  read: ["portal:read", "cases:read", "mi:read", "community:read", "open311:read"],
+  read: [
+    "portal:read",
+    "cases:read",
+    "mi:read",
+    "community:read",
+    "open311:read",
+    "tenant.usage:read",
+  ],
 };
 
 export function permissionsOfRoles(roles: readonly string[]): Set<Permission> {
