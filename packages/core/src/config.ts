@@ -44,6 +44,11 @@ export const configSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   JOBS: z.enum(["on", "off"]).default("on"),
   MAIL_OUTBOX_FILE: optionalString,
+  /** Stripe (optional): without both, invoices are paid by bank transfer only. */
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  /** Another Stripe API origin, e.g. a local fake in tests. */
+  STRIPE_API_BASE: optionalString,
 });
 
 export type Config = z.output<typeof configSchema>;
