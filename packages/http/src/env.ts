@@ -38,6 +38,8 @@ export interface AppDeps {
   authenticator?: Authenticator;
   storage?: ObjectStore;
   clock?: Clock;
+  /** Counts each tenant's API requests (api.requests); the Node server flushes it to metering. */
+  requestCounter?: { count(tenantId: string, n?: number): void };
 }
 
 export interface AppEnv {

@@ -58,7 +58,7 @@ export function defineRoute<const R extends RouteConfig>(def: R & { permission: 
     ...(permission === "public" ? {} : { security: [{ session: [] }, { apiKey: [] }] }),
     "x-permission": permission,
     responses: { ...sharedErrorResponses, ...config.responses },
-    middleware: [authorize(permission, config.path.startsWith(TENANT_PREFIX)), gateBody(accepts)],
+    middleware: [authorize(permission), gateBody(accepts)],
   } as unknown as R);
   metaOf.set(route, { permission, accepts });
   return route;
@@ -89,15 +89,19 @@ export function trackRoutes(app: App): void {
   }) as App["openapi"];
 }
 
-function authorize(permission: Permission, tenantScoped: boolean) {
+function authorize(permission: Permission) {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (permission === "public") return next();
     const { authenticator } = c.var.deps;
-    const principal = authenticator ? await authenticator.authenticate(c) : undefined;
+    // A module middleware may already have authenticated (to find the credential's tenant).
+    const principal =
+      c.var.principal ?? (authenticator ? await authenticator.authenticate(c) : undefined);
     if (!authenticator || !principal) {
       throw new DomainError("unauthenticated", "Sign in or present a valid API key");
     }
-    const tenant = tenantScoped ? c.var.tenant : undefined;
+    // Outside /t/{tenant}, a module middleware may name the tenant the route acts on (a query
+    // parameter, the credential's own tenant); the same checks then apply.
+    const tenant = c.var.tenant;
     // Another tenant's credential learns nothing, not even that the route exists there.
     if (tenant && principal.tenantId !== null && principal.tenantId !== tenant.id) {
       throw new NotFoundError(`No tenant "${tenant.slug}"`);
