@@ -44,6 +44,24 @@ export const configSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   JOBS: z.enum(["on", "off"]).default("on"),
   MAIL_OUTBOX_FILE: optionalString,
+  /** Behind a reverse proxy: the client IP is the last X-Forwarded-For hop (the proxy's own). */
+  TRUST_PROXY: bool,
+  /** Token buckets per process: sustained requests per second and burst, per client IP. */
+  RATE_LIMIT_IP_PER_SEC: z.coerce.number().positive().default(50),
+  RATE_LIMIT_IP_BURST: z.coerce.number().int().min(1).default(200),
+  /** Per tenant: one tenant's flood cannot starve the others. */
+  RATE_LIMIT_TENANT_PER_SEC: z.coerce.number().positive().default(300),
+  RATE_LIMIT_TENANT_BURST: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_API_KEY_PER_SEC: z.coerce.number().positive().default(20),
+  RATE_LIMIT_API_KEY_BURST: z.coerce.number().int().min(1).default(100),
+  /** Password attempts (sign-in, registration, password change) per client IP per minute. */
+  SIGN_IN_PER_IP_PER_MIN: z.coerce.number().int().min(1).default(30),
+  /** Failed sign-ins before a login is locked, and for how long. */
+  SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  SIGN_IN_LOCKOUT_MIN: z.coerce.number().int().min(1).default(15),
+  /** Citizen sessions (staff are fixed at 30 min idle / 12 h absolute). */
+  CITIZEN_SESSION_IDLE_MIN: z.coerce.number().int().min(1).default(60),
+  CITIZEN_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(24),
   /** Stripe (optional): without both, invoices are paid by bank transfer only. */
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,

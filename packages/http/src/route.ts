@@ -109,6 +109,7 @@ function authorize(permission: Permission) {
     if (!authenticator.authorize(principal, permission, tenant)) {
       throw new DomainError("forbidden", `Permission "${permission}" is required`);
     }
+    await authenticator.onAuthorized?.(c, principal, permission, tenant);
     c.set("principal", principal);
     await next();
   });
