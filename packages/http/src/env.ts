@@ -27,6 +27,13 @@ export type Permission = "public" | (string & {});
 export interface Authenticator {
   authenticate(c: Context<AppEnv>): Promise<Principal | undefined>;
   authorize(principal: Principal, permission: string, tenant: Tenant | undefined): boolean;
+  /** Runs once the route's guard has allowed the request (e.g. to audit support access); may refuse. */
+  onAuthorized?(
+    c: Context<AppEnv>,
+    principal: Principal,
+    permission: string,
+    tenant: Tenant | undefined,
+  ): Promise<void>;
 }
 
 export interface AppDeps {
