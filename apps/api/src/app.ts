@@ -9,6 +9,9 @@ import {
   toProblem,
   trackRoutes,
 } from "@zhengyun/http";
+import { requestCounterMiddleware } from "@zhengyun/metering/counter-middleware";
+import { crossOriginGuard } from "./auth/csrf.ts";
+import { limitPerIp, limitPerTenant } from "./auth/rate-limit.ts";
 import { limitBody, requestContext } from "./middleware/request.ts";
 import { hostRewriter, resolveTenantByPath, TenantCache } from "./middleware/tenant.ts";
 import { workerModules } from "./modules.ts";
@@ -40,8 +43,12 @@ export function createApp(deps: AppDeps): App {
 
   app.use("*", requestContext(deps));
   app.use("*", limitBody(deps));
+  app.use("*", limitPerIp(deps));
+  app.use("*", crossOriginGuard(deps));
   app.use("/t/:tenant/*", resolveTenantByPath(tenants));
+  if (deps.requestCounter) app.use("/t/:tenant/*", requestCounterMiddleware(deps.requestCounter));
   app.use("/t/:tenant", resolveTenantByPath(tenants));
+  app.use("*", limitPerTenant(deps));
 
   app.onError((err, c) => {
     const problem = toProblem(err, c.req.path, c.var.requestId);

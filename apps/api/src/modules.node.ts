@@ -1,5 +1,15 @@
 import type { ApiModule } from "@zhengyun/http";
+import { usageModule } from "@zhengyun/metering/http";
+import { webModule } from "@zhengyun/web";
+import { adminModule } from "./routes/admin/index.ts";
+import { auditModule } from "./routes/audit/index.ts";
 import { registerVendorRoutes } from "./routes/vendor/index.ts";
 
 /** Modules registered by the Node server only (they need Node APIs or provisioning). */
-export const nodeModules: ApiModule[] = [{ name: "vendor", register: registerVendorRoutes }];
+export const nodeModules: ApiModule[] = [
+  { name: "vendor", register: registerVendorRoutes },
+  usageModule,
+  adminModule,
+  auditModule,
+  webModule,
+];

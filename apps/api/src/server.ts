@@ -7,9 +7,11 @@ import { loadNodeConfig } from "@zhengyun/core/node";
 import type { App, Authenticator, Logger } from "@zhengyun/http";
 import { HttpProblem, problemResponse, toProblem } from "@zhengyun/http";
 import { type Jobs, startJobs } from "@zhengyun/jobs";
+import { createRequestCounter, ingestEvents, type RequestCounter } from "@zhengyun/metering";
 import { bootRuntime, type LocalAdmin, type Runtime } from "@zhengyun/runtime";
 import pino from "pino";
 import { createApp } from "./app.ts";
+import { createIdentity, identityModule } from "./auth/index.ts";
 import { nodeModules } from "./modules.node.ts";
 
 export interface StartServerOptions {
@@ -18,6 +20,7 @@ export interface StartServerOptions {
   /** Boots the runtime; defaults to bootRuntime({ mode: "server", config }). */
   boot?: (config: Config) => Promise<Runtime>;
   logger?: Logger;
+  /** Defaults to identity's: session cookie or API key (apps/api/src/auth). */
   authenticator?: Authenticator;
   /** Extra routes (modules, tests) registered after the built-in ones. */
   routes?: (app: App) => void;
@@ -59,11 +62,12 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   const config = opts.config ?? loadNodeConfig();
   const logger: Logger = opts.logger ?? pino({ level: config.LOG_LEVEL });
   const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  let handle: (req: Request) => Response | Promise<Response> = booting;
+  // The Node bindings travel to the app so it can see the socket's peer address (rate limits).
+  let handle: (req: Request, env?: unknown) => Response | Promise<Response> = booting;
   let ready = false;
 
   // Listen before booting, so liveness answers while migrations and seeding run.
-  const server = serve({ fetch: (req) => handle(req), port: config.PORT, hostname: config.HOST });
+  const server = serve({ fetch: (req, env) => handle(req, env), port: config.PORT, hostname: config.HOST });
   await new Promise<void>((resolve, reject) => {
     if (server.listening) resolve();
     server.once("listening", () => resolve());
@@ -75,19 +79,30 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   let rt: Runtime | undefined;
   let admin: LocalAdmin | undefined;
   let jobs: Jobs | undefined;
+  let requestCounter: RequestCounter | undefined;
   const booted = (async () => {
     rt = await (opts.boot ?? ((cfg) => bootRuntime({ mode: "server", config: cfg })))(config);
+    const { db } = rt;
+    // api.requests per tenant, flushed every second off the request path and on close.
+    requestCounter = createRequestCounter({
+      flush: (tenantId, events) => ingestEvents(db, { tenantId, source: "api", events }),
+      onError: (err) => logger.warn({ err: String(err) }, "request counts kept for the next flush"),
+    });
+    const identity = createIdentity({ config: rt.config, secretKey: rt.secrets.sessionSecret });
     const app = createApp({
       config: rt.config,
       db: rt.db,
       storage: rt.storage,
+      secrets: rt.secrets,
       logger,
+      requestCounter,
       isReady: () => ready,
-      ...(opts.authenticator ? { authenticator: opts.authenticator } : {}),
+      authenticator: opts.authenticator ?? identity.authenticator,
     });
+    identityModule(identity).register(app);
     for (const m of nodeModules) m.register(app);
     opts.routes?.(app);
-    handle = (req) => app.fetch(req);
+    handle = (req, env) => app.fetch(req, env);
     // `pnpm cli` reaches the embedded database through this process while it runs.
     admin = await serveCliAdmin(rt);
     // Outbox relays and notification delivery (JOBS=off leaves them to another process).
@@ -115,6 +130,9 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       }
       clearTimeout(timer);
       await booted.catch(() => {});
+      await requestCounter
+        ?.close()
+        .catch((err) => logger.error({ err: String(err) }, "request counts lost at shutdown"));
       await jobs?.stop();
       await admin?.close();
       await rt?.close();

@@ -13,6 +13,13 @@ export async function findTenantBySlug(db: Database, slug: string): Promise<Tena
   });
 }
 
+export async function findTenantById(db: Database, id: string): Promise<Tenant | undefined> {
+  return withPlatform(db, async (tx) => {
+    const [t] = await tx.select().from(tenants).where(eq(tenants.id, id));
+    return t;
+  });
+}
+
 export async function findTenantByHost(db: Database, host: string): Promise<Tenant | undefined> {
   const bare = host.toLowerCase().replace(/:\d+$/, "");
   return withPlatform(db, async (tx) => {
