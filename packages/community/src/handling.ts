@@ -2,7 +2,7 @@ import { writeAudit } from "@zhengyun/audit";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@zhengyun/core";
 import type { Tx } from "@zhengyun/db";
 import { withTenant } from "@zhengyun/tenancy";
-import { and, asc, eq, inArray, isNull, like, or } from "drizzle-orm";
+import { and, asc, eq, isNull, like, or } from "drizzle-orm";
 import { z } from "zod";
 import { allCentres, inPaths, staffPaths } from "./centres.ts";
 import { auditActor, type CsCtx, nowOf, parse } from "./context.ts";
@@ -209,4 +209,3 @@ export async function mergeDuplicate({ ctx, input }: { ctx: CsCtx; input: unknow
     });
   });
 }
-
