@@ -1,0 +1,386 @@
+import { createUser, generatePassword } from "@zhengyun/auth";
+import { isDomainError, NotFoundError } from "@zhengyun/core";
+import { findTenantByHost, findTenantBySlug, resumeTenant, suspendTenant } from "@zhengyun/tenancy";
+import { provisionInput, provisionTenant } from "@zhengyun/tenancy/node";
+import { z } from "zod";
+import { Sparkline } from "../components/chart.tsx";
+import { validate, verbErrors } from "../components/forms.ts";
+import {
+  Confirm,
+  DataTable,
+  ErrorSummary,
+  Field,
+  type FieldErrors,
+  Form,
+  tableQuery,
+} from "../components/ui.tsx";
+import { formatDateTime, formatNumber, type Translate } from "../i18n/index.ts";
+import { definePage, type PageCtx, type PageDef } from "../page.ts";
+import { href, redirect, renderPage } from "../render.tsx";
+import { dailyUsage, listTenants, tenantDetail } from "../services.ts";
+import { lastDays } from "./dates.ts";
+
+type Level = "city" | "district" | "street";
+type Status = "active" | "suspended" | "provisioning" | "offboarded";
+const levelLabel = (t: Translate, l: Level) => t(`level.${l}`);
+const statusLabel = (t: Translate, s: Status) => t(`status.${s}`);
+
+const SORTS = ["name", "slug", "level", "status", "created"] as const;
+
+export const tenantsPage = definePage({
+  method: "get",
+  path: "/console/tenants",
+  permission: "platform.tenants:read",
+  nav: (t) => t("nav.tenants"),
+  async handler(p) {
+    const q = tableQuery(p, [...SORTS], "name");
+    const { rows, total } = await listTenants(p.c.var.deps.db, {
+      q: q.q,
+      sort: q.sort as (typeof SORTS)[number],
+      dir: q.dir,
+      offset: (q.page - 1) * q.pageSize,
+      limit: q.pageSize,
+    });
+    const days = lastDays(p, 30);
+    const usage = await dailyUsage(
+      p.c.var.deps.db,
+      rows.map((r) => r.id),
+      "api.requests",
+      days,
+    );
+    return renderPage(p, <TenantsTable p={p} rows={rows} total={total} usage={usage} query={q} />, {
+      title: p.t("tenants.title"),
+    });
+  },
+});
+
+export type TenantRow = Awaited<ReturnType<typeof listTenants>>["rows"][number];
+
+/** The tenants table; exported so the benchmark renders it with 1,000 rows. */
+export function TenantsTable({
+  p,
+  rows,
+  total,
+  usage,
+  query,
+}: {
+  p: PageCtx;
+  rows: TenantRow[];
+  total: number;
+  usage: Map<string, number[]>;
+  query: ReturnType<typeof tableQuery>;
+}) {
+  const { t } = p;
+  return (
+    <DataTable
+      p={p}
+      caption={t("tenants.title")}
+      rows={rows}
+      total={total}
+      query={query}
+      empty={t("tenants.none")}
+      columns={[
+        {
+          key: "name",
+          label: t("tenants.name"),
+          sortable: true,
+          cell: (r) => <a href={href(p, `/console/tenants/${r.slug}`)}>{r.name}</a>,
+        },
+        {
+          key: "slug",
+          label: t("tenants.slug"),
+          sortable: true,
+          cell: (r) => <code>{r.slug}</code>,
+        },
+        {
+          key: "level",
+          label: t("tenants.level"),
+          sortable: true,
+          cell: (r) => levelLabel(t, r.level),
+        },
+        {
+          key: "status",
+          label: t("tenants.status"),
+          sortable: true,
+          cell: (r) => <span class={`badge ${r.status}`}>{statusLabel(t, r.status)}</span>,
+        },
+        // Subscriptions come from billing; until it lands no tenant has a module on record.
+        {
+          key: "modules",
+          label: t("tenants.modules"),
+          cell: () => <span class="muted">{t("tenants.noModules")}</span>,
+        },
+        {
+          key: "usage",
+          label: t("tenants.usage"),
+          cell: (r) => {
+            const values = usage.get(r.id) ?? [];
+            const sum = values.reduce((a, b) => a + b, 0);
+            return (
+              <>
+                <Sparkline values={values} label={`${t("tenants.usage")}: ${formatNumber(sum)}`} />{" "}
+                {formatNumber(sum)}
+              </>
+            );
+          },
+        },
+        {
+          key: "created",
+          label: t("tenants.created"),
+          sortable: true,
+          cell: (r) => formatDateTime(r.createdAt, p.lang, false),
+        },
+      ]}
+    />
+  );
+}
+
+const onboardInput = provisionInput.extend({
+  parentSlug: z
+    .string()
+    .trim()
+    .optional()
+    .transform((s) => s || undefined),
+  adminEmail: z.email(),
+});
+
+function onboardForm(p: PageCtx, errors: FieldErrors = {}) {
+  const { t } = p;
+  const f = p.form;
+  return renderPage(
+    p,
+    <>
+      <ErrorSummary p={p} errors={errors} />
+      <Form action={href(p, "/console/tenants/new")} progress={t("onboard.progress")}>
+        <fieldset>
+          <legend>{t("onboard.step1")}</legend>
+          <Field
+            name="name"
+            label={t("tenants.name")}
+            value={f.name}
+            error={errors.name}
+            required
+          />
+          <Field
+            name="slug"
+            label={t("tenants.slug")}
+            value={f.slug}
+            error={errors.slug}
+            required
+            hint="a-z 0-9 -"
+          />
+          <Field
+            name="level"
+            label={t("tenants.level")}
+            value={f.level ?? "district"}
+            error={errors.level}
+            options={(["city", "district", "street"] as const).map((l) => ({
+              value: l,
+              label: levelLabel(t, l),
+            }))}
+          />
+          <Field
+            name="parentSlug"
+            label={t("onboard.parent")}
+            value={f.parentSlug}
+            error={errors.parentSlug}
+          />
+        </fieldset>
+        <fieldset>
+          <legend>{t("onboard.step2")}</legend>
+          <Field
+            name="domains"
+            label={t("tenant.domains")}
+            value={f.domains}
+            error={errors.domains}
+            multiline
+            hint={t("onboard.domainsHelp")}
+          />
+        </fieldset>
+        <fieldset>
+          <legend>{t("onboard.step3")}</legend>
+          <Field
+            name="adminEmail"
+            label={t("onboard.adminEmail")}
+            type="email"
+            value={f.adminEmail}
+            error={errors.adminEmail}
+            required
+            autocomplete="off"
+          />
+        </fieldset>
+        <button type="submit">{t("onboard.submit")}</button>
+      </Form>
+    </>,
+    { title: t("onboard.title"), ...(Object.keys(errors).length ? { status: 400 } : {}) },
+  );
+}
+
+export const onboardPages: PageDef[] = [
+  definePage({
+    method: "get",
+    path: "/console/tenants/new",
+    permission: "platform.tenants:manage",
+    nav: (t) => t("nav.onboard"),
+    handler: (p) => onboardForm(p),
+  }),
+  definePage({
+    method: "post",
+    path: "/console/tenants/new",
+    permission: "platform.tenants:manage",
+    async handler(p) {
+      const { t } = p;
+      const domains = (p.form.domains ?? "").split(/\s+/).filter(Boolean);
+      const v = validate(t, onboardInput, { ...p.form, domains });
+      if (!v.ok) return onboardForm(p, v.errors);
+      const { db } = p.c.var.deps;
+      // Refuse taken names before provisioning writes anything.
+      if (await findTenantBySlug(db, v.data.slug))
+        return onboardForm(p, { slug: t("onboard.slugTaken") });
+      for (const host of v.data.domains) {
+        if (await findTenantByHost(db, host))
+          return onboardForm(p, { domains: t("onboard.domainTaken", { host }) });
+      }
+      let tenant: Awaited<ReturnType<typeof provisionTenant>>;
+      try {
+        const { adminEmail: _, ...input } = v.data;
+        tenant = await provisionTenant(db, input);
+      } catch (err) {
+        const errors = verbErrors(t, err);
+        if (errors) return onboardForm(p, errors);
+        throw err;
+      }
+      const password = generatePassword();
+      // The page checked platform.tenants:manage; inviting the first admin is part of provisioning.
+      const { actor: _, ...trusted } = p.auth;
+      await createUser({
+        ctx: trusted,
+        input: { login: v.data.adminEmail, password, role: "tenant_admin", tenantId: tenant.id },
+      }).catch((err) => {
+        if (isDomainError(err) && err.code === "conflict") return undefined;
+        throw err;
+      });
+      return renderPage(
+        p,
+        <div class="card">
+          <p>{t("onboard.adminPassword", { email: v.data.adminEmail })}</p>
+          <p>
+            <code class="secret" data-testid="admin-password">
+              {password}
+            </code>
+          </p>
+          <a class="button" href={href(p, `/console/tenants/${tenant.slug}`)}>
+            {t("tenant.detail")}
+          </a>
+        </div>,
+        {
+          title: t("onboard.done", { name: tenant.name }),
+          flash: { text: t("onboard.done", { name: tenant.name }) },
+        },
+      );
+    },
+  }),
+];
+
+async function loadTenant(p: PageCtx) {
+  const slug = p.c.req.param("slug") ?? "";
+  const tenant = await findTenantBySlug(p.c.var.deps.db, slug);
+  if (!tenant || tenant.status === "offboarded") return undefined;
+  return tenant;
+}
+
+const notFound = (): never => {
+  throw new NotFoundError("No such tenant");
+};
+
+export const tenantDetailPages: PageDef[] = [
+  definePage({
+    method: "get",
+    path: "/console/tenants/{slug}",
+    permission: "platform.tenants:read",
+    async handler(p) {
+      const tenant = (await loadTenant(p)) ?? notFound();
+      const { t } = p;
+      const d = await tenantDetail(p.c.var.deps.db, tenant);
+      const action = tenant.status === "suspended" ? "resume" : "suspend";
+      return renderPage(
+        p,
+        <>
+          <dl class="card">
+            <dt>{t("tenants.slug")}</dt>
+            <dd>
+              <code>{tenant.slug}</code>
+            </dd>
+            <dt>{t("tenants.level")}</dt>
+            <dd>{levelLabel(t, tenant.level)}</dd>
+            <dt>{t("tenants.status")}</dt>
+            <dd>
+              <span class={`badge ${tenant.status}`}>{statusLabel(t, tenant.status)}</span>
+            </dd>
+            <dt>{t("tenant.domains")}</dt>
+            <dd>{d.domains.length ? d.domains.join(", ") : "—"}</dd>
+            <dt>{t("tenant.migrations")}</dt>
+            <dd>
+              {t("tenant.migrationsStatus", { applied: d.applied, total: d.total })} ·{" "}
+              {d.applied >= d.total ? t("tenant.upToDate") : t("tenant.behind")}
+            </dd>
+          </dl>
+          {(tenant.status === "active" || tenant.status === "suspended") && (
+            <a class="button secondary" href={href(p, `/console/tenants/${tenant.slug}/${action}`)}>
+              {t(`tenant.${action}`)}
+            </a>
+          )}
+        </>,
+        { title: tenant.name },
+      );
+    },
+  }),
+  ...(["suspend", "resume"] as const).flatMap((action) => [
+    definePage({
+      method: "get",
+      path: `/console/tenants/{slug}/${action}`,
+      permission: "platform.tenants:manage",
+      async handler(p) {
+        const tenant = (await loadTenant(p)) ?? notFound();
+        return renderPage(
+          p,
+          <Confirm
+            p={p}
+            question={p.t(`tenant.${action}Confirm`, { name: tenant.name })}
+            action={p.path}
+            danger={p.t(`tenant.${action}`)}
+          />,
+          { title: p.t("form.confirmTitle") },
+        );
+      },
+    }),
+    definePage({
+      method: "post",
+      path: `/console/tenants/{slug}/${action}`,
+      permission: "platform.tenants:manage",
+      async handler(p) {
+        const tenant = (await loadTenant(p)) ?? notFound();
+        const now = (p.c.var.deps.clock ?? { now: () => new Date() }).now();
+        const verb = action === "suspend" ? suspendTenant : resumeTenant;
+        await verb(p.c.var.deps.db, tenant.slug, now);
+        return redirect(
+          p,
+          `/console/tenants/${tenant.slug}`,
+          p.t(action === "suspend" ? "tenant.suspended" : "tenant.resumed", { name: tenant.name }),
+        );
+      },
+    }),
+  ]),
+];
+
+export const vendorPages: PageDef[] = [
+  definePage({
+    method: "get",
+    path: "/console",
+    permission: "staff",
+    handler: (p) => redirect(p, "/console/tenants"),
+  }),
+  tenantsPage,
+  ...onboardPages,
+  ...tenantDetailPages,
+];

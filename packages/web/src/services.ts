@@ -1,0 +1,138 @@
+import type { Database } from "@zhengyun/db";
+import { platformSchema, tenantSchema } from "@zhengyun/db";
+import { loadMigrations } from "@zhengyun/db/node";
+import { type Tenant, withPlatform, withTenant } from "@zhengyun/tenancy";
+import { appliedUpTo } from "@zhengyun/tenancy/node";
+import { and, asc, count, desc, eq, gte, ilike, inArray, ne, or } from "drizzle-orm";
+
+const { tenants, tenantDomains, usageDaily, memberships, users } = platformSchema;
+
+/** Read models for pages: one place that knows the tables, so page handlers stay thin. */
+export interface TenantListQuery {
+  q: string;
+  sort: "name" | "slug" | "level" | "status" | "created";
+  dir: "asc" | "desc";
+  offset: number;
+  limit: number;
+}
+
+const sortColumn = {
+  name: tenants.name,
+  slug: tenants.slug,
+  level: tenants.level,
+  status: tenants.status,
+  created: tenants.createdAt,
+};
+
+export async function listTenants(db: Database, q: TenantListQuery) {
+  return withPlatform(db, async (tx) => {
+    const where = and(
+      ne(tenants.status, "offboarded"),
+      q.q ? or(ilike(tenants.name, `%${q.q}%`), ilike(tenants.slug, `%${q.q}%`)) : undefined,
+    );
+    const order = q.dir === "desc" ? desc(sortColumn[q.sort]) : asc(sortColumn[q.sort]);
+    const rows = await tx
+      .select()
+      .from(tenants)
+      .where(where)
+      .orderBy(order, asc(tenants.slug))
+      .limit(q.limit)
+      .offset(q.offset);
+    const [total] = await tx.select({ n: count() }).from(tenants).where(where);
+    return { rows, total: Number(total?.n ?? 0) };
+  });
+}
+
+/** Daily quantities of one meter for many tenants at once (one query for a page of sparklines). */
+export async function dailyUsage(
+  db: Database,
+  tenantIds: string[],
+  meter: string,
+  days: string[],
+): Promise<Map<string, number[]>> {
+  const out = new Map(tenantIds.map((id) => [id, days.map(() => 0)]));
+  if (tenantIds.length === 0 || days.length === 0) return out;
+  const rows = await withPlatform(db, (tx) =>
+    tx
+      .select({ tenantId: usageDaily.tenantId, day: usageDaily.day, quantity: usageDaily.quantity })
+      .from(usageDaily)
+      .where(
+        and(
+          inArray(usageDaily.tenantId, tenantIds),
+          eq(usageDaily.meter, meter),
+          gte(usageDaily.day, days[0] as string),
+        ),
+      ),
+  );
+  const index = new Map(days.map((d, i) => [d, i]));
+  for (const r of rows) {
+    const i = index.get(r.day);
+    const series = out.get(r.tenantId);
+    if (i !== undefined && series) series[i] = Number(r.quantity);
+  }
+  return out;
+}
+
+export async function tenantDetail(db: Database, tenant: Tenant) {
+  const domains = await withPlatform(db, (tx) =>
+    tx
+      .select({ host: tenantDomains.host })
+      .from(tenantDomains)
+      .where(eq(tenantDomains.tenantId, tenant.id)),
+  );
+  // The migration ledger belongs to the owner (migrations and provisioning read it).
+  const applied = (await appliedUpTo(db, tenant.id)) + 1;
+  return { domains: domains.map((d) => d.host), applied, total: loadMigrations("tenant").length };
+}
+
+/** A tenant's staff (everyone with a non-citizen role there), with their roles. */
+export async function listStaff(db: Database, tenantId: string) {
+  const rows = await withPlatform(db, (tx) =>
+    tx
+      .select({
+        id: users.id,
+        displayName: users.displayName,
+        email: users.email,
+        phone: users.phone,
+        role: memberships.role,
+      })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.tenantId, tenantId), ne(memberships.role, "citizen")))
+      .orderBy(asc(users.displayName), asc(memberships.role)),
+  );
+  const byUser = new Map<string, { id: string; name: string; login: string; roles: string[] }>();
+  for (const r of rows) {
+    const u = byUser.get(r.id) ?? {
+      id: r.id,
+      name: r.displayName,
+      login: r.email ?? r.phone ?? "",
+      roles: [],
+    };
+    u.roles.push(r.role);
+    byUser.set(r.id, u);
+  }
+  return [...byUser.values()];
+}
+
+export async function displayNameOf(db: Database, userId: string): Promise<string> {
+  const [u] = await withPlatform(db, (tx) =>
+    tx.select({ name: users.displayName }).from(users).where(eq(users.id, userId)),
+  );
+  return u?.name ?? "";
+}
+
+/** The tenant's public face (its `public_profile` setting), if it has one. */
+export async function publicProfile(db: Database, tenant: Tenant) {
+  const [row] = await withTenant(db, tenant, (tx) =>
+    tx
+      .select({ value: tenantSchema.settings.value })
+      .from(tenantSchema.settings)
+      .where(eq(tenantSchema.settings.key, "public_profile")),
+  );
+  return (row?.value ?? null) as {
+    displayName?: Record<string, string>;
+    hotline?: string;
+    address?: Record<string, string>;
+  } | null;
+}
