@@ -25,9 +25,26 @@ const QUANTITY_RE = /^\d+(\.\d+)?$/;
  * the business change). Returns the event id. A repeated event id is ignored.
  */
 export async function recordUsage(tx: Tx, input: UsageInput): Promise<string> {
+  const [eventId] = await recordUsages(tx, [input]);
+  return eventId as string;
+}
+
+/**
+ * Records many usage events in one statement (batch verbs: one round trip, not one per event).
+ * Same rules as recordUsage; returns the event ids in input order.
+ */
+export async function recordUsages(tx: Tx, inputs: readonly UsageInput[]): Promise<string[]> {
   if (currentScopeTenantId() === undefined) {
     throw new Error("recordUsage must run inside withTenant");
   }
+  const rows = inputs.map(outboxRow);
+  if (rows.length > 0) {
+    await tx.insert(usageOutbox).values(rows).onConflictDoNothing({ target: usageOutbox.eventId });
+  }
+  return rows.map((r) => r.eventId);
+}
+
+function outboxRow(input: UsageInput) {
   const quantity = typeof input.quantity === "number" ? String(input.quantity) : input.quantity;
   const issues = [];
   if (!METER_RE.test(input.meter) || input.meter.length > 100)
@@ -37,13 +54,8 @@ export async function recordUsage(tx: Tx, input: UsageInput): Promise<string> {
   if (input.eventId !== undefined && (input.eventId.length < 1 || input.eventId.length > 200))
     issues.push({ path: "eventId", message: "eventId must be 1 to 200 characters" });
   if (issues.length > 0) throw new ValidationError("Invalid usage record", issues);
-
   const eventId = input.eventId ?? newId("evt");
-  await tx
-    .insert(usageOutbox)
-    .values({ eventId, meter: input.meter, quantity, occurredAt: input.occurredAt ?? new Date() })
-    .onConflictDoNothing({ target: usageOutbox.eventId });
-  return eventId;
+  return { eventId, meter: input.meter, quantity, occurredAt: input.occurredAt ?? new Date() };
 }
 
 export type OutboxRow = typeof usageOutbox.$inferSelect;
