@@ -18,6 +18,7 @@ export * from "./params.ts";
 export * from "./persons.ts";
 export * from "./review.ts";
 export { type SettlementResponse, settlementSchema } from "./routes/settlements.ts";
+export * from "./schema.ts";
 export * from "./settle.ts";
 
 /** The medical insurance module (issue 8): register, parameters, settlement, review, clearing. */
