@@ -21,12 +21,16 @@ describe.each(drivers())("withTenant isolation on %s", (driver) => {
     a = await tenants.create();
     b = await tenants.create();
     // Decoy rows in a default schema: a query that lost its tenant context would find these.
-    await db.orm.execute(
-      sql`create table if not exists public.settings (key text primary key, value jsonb, updated_at timestamptz)`,
-    );
-    await db.orm.execute(
-      sql`insert into public.settings values ('decoy-1', '1', now()), ('decoy-2', '1', now()), ('decoy-3', '1', now()) on conflict do nothing`,
-    );
+    // Serialised: concurrent CREATE TABLE IF NOT EXISTS can collide in the catalog.
+    await db.orm.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('zhengyun:test:decoys'))`);
+      await tx.execute(
+        sql`create table if not exists public.settings (key text primary key, value jsonb, updated_at timestamptz)`,
+      );
+      await tx.execute(
+        sql`insert into public.settings values ('decoy-1', '1', now()), ('decoy-2', '1', now()), ('decoy-3', '1', now()) on conflict do nothing`,
+      );
+    });
     await withTenant(db, a, (tx) =>
       tx.insert(settings).values([
         { key: "a1", value: 1 },

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { type Database, ident, query } from "./database.ts";
+import { type Database, type Executor, ident, query } from "./database.ts";
 
 type Privilege = "select" | "insert" | "update" | "delete";
 
@@ -52,25 +52,25 @@ export const platformGrants: Record<string, Privilege[]> = {
   payments: ["select", "insert"],
   stripe_customers: ["select", "insert"],
   stripe_events: ["select", "insert"],
-  payment_reminders: ["select", "insert"],
+  payment_reminders: ["select", "insert", "delete"],
 };
 
 /** Tables in every tenant schema that the tenant role may append to and read, never change. */
 export const tenantAppendOnly = ["audit_log"];
 
-async function ensureRole(db: Database, role: string): Promise<void> {
-  const exists = await query(db.orm, sql`select 1 from pg_roles where rolname = ${role}`);
+async function ensureRole(exec: Executor, role: string): Promise<void> {
+  const exists = await query(exec, sql`select 1 from pg_roles where rolname = ${role}`);
   if (exists.length === 0) {
     // LOGIN without a password: nobody can sign in with it, but Citus can open worker
     // connections as it (it refuses NOLOGIN roles there).
-    await db.orm.execute(sql`create role ${ident(role)} login`);
+    await exec.execute(sql`create role ${ident(role)} login`);
   }
   // A non-superuser owner needs membership to SET ROLE; harmless for a superuser.
-  await db.orm.execute(sql`grant ${ident(role)} to current_user`);
+  await exec.execute(sql`grant ${ident(role)} to current_user`);
 }
 
 export async function ensureRuntimeRole(db: Database): Promise<void> {
-  await ensureRole(db, db.runtimeRole);
+  await ensureRole(db.orm, db.runtimeRole);
   const role = ident(db.runtimeRole);
   await db.orm.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('zhengyun:grants:platform'))`);

@@ -1,10 +1,10 @@
 import { ConflictError, newId, ValidationError } from "@zhengyun/core";
-import { type Database, ensureRole, ident, platformSchema } from "@zhengyun/db";
+import { type Database, ensureRole, ident, platformSchema, query } from "@zhengyun/db";
 import type { Migration } from "@zhengyun/db/node";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { roleNameFor, schemaNameFor } from "./names.ts";
-import { appliedUpTo, applyTemplateMigration, pendingAfter } from "./template.ts";
+import { applyTemplateMigrationIn, pendingAfter } from "./template.ts";
 
 const { tenants, tenantDomains } = platformSchema;
 export type Tenant = platformSchema.Tenant;
@@ -40,9 +40,8 @@ function parse(input: ProvisionInput) {
 }
 
 /**
- * Creates a tenant: its row (status `provisioning`), role, schema and template tables, then marks it
- * active. Idempotent and resumable: every step tolerates having run before, and the tenant is served
- * only once the last step flips its status, so a crash never leaves a tenant that looks ready.
+ * Creates a tenant: its row, role, schema and template tables, marked active, all in one transaction.
+ * Idempotent: provisioning an existing tenant returns it; a row left `provisioning` is completed.
  * `upToIdx` stops at a template version and `activate: false` leaves the tenant provisioning (both
  * used when importing an export). `migrations` replaces the committed template (tests only).
  */
@@ -61,43 +60,48 @@ export async function provisionTenant(
   const schemaName = schemaNameFor(data.slug);
   const roleName = roleNameFor(db.rolePrefix, data.slug);
 
-  await db.orm
-    .insert(tenants)
-    .values({
-      id: newId("ten"),
-      slug: data.slug,
-      name: data.name,
-      level: data.level,
-      parentId,
-      schemaName,
-      roleName,
-    })
-    .onConflictDoNothing({ target: tenants.slug });
-  const [tenant] = await db.orm.select().from(tenants).where(eq(tenants.slug, data.slug));
-  if (!tenant) throw new Error("tenant row vanished during provisioning");
-  if (tenant.status === "offboarded")
-    throw new ConflictError(`slug "${data.slug}" belonged to an offboarded tenant`);
-  if (tenant.status !== "provisioning") return tenant;
-
-  for (const host of data.domains) {
-    const inserted = await db.orm
-      .insert(tenantDomains)
-      .values({ host, tenantId: tenant.id })
-      .onConflictDoNothing()
-      .returning();
-    if (inserted.length === 0) {
-      const [owner] = await db.orm.select().from(tenantDomains).where(eq(tenantDomains.host, host));
-      if (owner?.tenantId !== tenant.id) throw new ConflictError(`domain ${host} is already taken`);
-    }
-  }
-
-  await ensureRole(db, roleName);
-  const schema = ident(schemaName);
-  const role = ident(roleName);
-  await db.orm.transaction(async (tx) => {
+  // One transaction, one commit: a crash or a failing step leaves nothing behind (role and schema
+  // creation are transactional in Postgres), and a tenant row left `provisioning` by an older,
+  // step-by-step run is resumed here. Commits dominate provisioning time, so this is also the fast path.
+  return db.orm.transaction(async (tx) => {
     await tx.execute(
-      sql`select pg_advisory_xact_lock(hashtext(${`zhengyun:tenant:${tenant.id}`}))`,
+      sql`select pg_advisory_xact_lock(hashtext(${`zhengyun:provision:${data.slug}`}))`,
     );
+    await tx
+      .insert(tenants)
+      .values({
+        id: newId("ten"),
+        slug: data.slug,
+        name: data.name,
+        level: data.level,
+        parentId,
+        schemaName,
+        roleName,
+      })
+      .onConflictDoNothing({ target: tenants.slug });
+    const [tenant] = await tx.select().from(tenants).where(eq(tenants.slug, data.slug));
+    if (!tenant) throw new Error("tenant row vanished during provisioning");
+    if (tenant.status === "offboarded") {
+      throw new ConflictError(`slug "${data.slug}" belonged to an offboarded tenant`);
+    }
+    if (tenant.status !== "provisioning") return tenant;
+
+    for (const host of data.domains) {
+      const inserted = await tx
+        .insert(tenantDomains)
+        .values({ host, tenantId: tenant.id })
+        .onConflictDoNothing()
+        .returning();
+      if (inserted.length === 0) {
+        const [owner] = await tx.select().from(tenantDomains).where(eq(tenantDomains.host, host));
+        if (owner?.tenantId !== tenant.id)
+          throw new ConflictError(`domain ${host} is already taken`);
+      }
+    }
+
+    await ensureRole(tx, roleName);
+    const schema = ident(schemaName);
+    const role = ident(roleName);
     await tx.execute(sql`create schema if not exists ${schema}`);
     await tx.execute(sql`revoke all on schema ${schema} from public`);
     await tx.execute(sql`grant usage on schema ${schema} to ${role}`);
@@ -105,18 +109,22 @@ export async function provisionTenant(
       grant select, insert, update, delete on tables to ${role}`);
     await tx.execute(sql`alter default privileges in schema ${schema}
       grant usage, select on sequences to ${role}`);
+
+    const ref = { id: tenant.id, slug: tenant.slug, schemaName, roleName };
+    const [row] = await query<{ max: number | null }>(
+      tx,
+      sql`select max(idx) as max from platform.tenant_migrations where tenant_id = ${tenant.id}`,
+    );
+    for (const m of pendingAfter(row?.max ?? -1, opts.upToIdx, opts.migrations)) {
+      await applyTemplateMigrationIn(tx, ref, m);
+    }
+
+    if (opts.activate === false) return tenant;
+    const [active] = await tx
+      .update(tenants)
+      .set({ status: "active", updatedAt: new Date() })
+      .where(eq(tenants.id, tenant.id))
+      .returning();
+    return active ?? tenant;
   });
-
-  const ref = { id: tenant.id, slug: tenant.slug, schemaName, roleName };
-  for (const m of pendingAfter(await appliedUpTo(db, tenant.id), opts.upToIdx, opts.migrations)) {
-    await applyTemplateMigration(db, ref, m);
-  }
-
-  if (opts.activate === false) return tenant;
-  const [active] = await db.orm
-    .update(tenants)
-    .set({ status: "active", updatedAt: new Date() })
-    .where(eq(tenants.id, tenant.id))
-    .returning();
-  return active ?? tenant;
 }

@@ -8,29 +8,39 @@ import type { TenantRef } from "./context.ts";
  * ledger row. A per-tenant advisory lock and a ledger re-check make concurrent or repeated runs safe.
  * Returns false when another runner had already applied it.
  */
-export async function applyTemplateMigration(
+export function applyTemplateMigration(
   db: Database,
   tenant: TenantRef,
   m: Migration,
 ): Promise<boolean> {
-  return db.orm.transaction(async (tx) => {
-    await tx.execute(
-      sql`select pg_advisory_xact_lock(hashtext(${`zhengyun:tenant:${tenant.id}`}))`,
-    );
-    const done = await query(
-      tx,
-      sql`select 1 from platform.tenant_migrations where tenant_id = ${tenant.id} and idx = ${m.idx}`,
-    );
-    if (done.length > 0) return false;
-    await tx.execute(sql`select set_config('search_path', ${tenant.schemaName}, true)`);
-    // Lets a hand-written migration name the tenant's role: current_setting('zhengyun.tenant_role').
-    await tx.execute(sql`select set_config('zhengyun.tenant_role', ${tenant.roleName}, true)`);
-    await runStatements(tx, m.statements);
-    await hardenAppendOnly(tx, tenant);
-    await tx.execute(sql`insert into platform.tenant_migrations (tenant_id, idx, tag)
-      values (${tenant.id}, ${m.idx}, ${m.tag})`);
-    return true;
-  });
+  return db.orm.transaction((tx) => applyTemplateMigrationIn(tx, tenant, m));
+}
+
+/** The same inside a transaction the caller owns (provisioning applies the whole template in one). */
+export async function applyTemplateMigrationIn(
+  tx: Executor,
+  tenant: TenantRef,
+  m: Migration,
+): Promise<boolean> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`zhengyun:tenant:${tenant.id}`}))`);
+  const done = await query(
+    tx,
+    sql`select 1 from platform.tenant_migrations where tenant_id = ${tenant.id} and idx = ${m.idx}`,
+  );
+  if (done.length > 0) return false;
+  // search_path for the template's unqualified names; zhengyun.tenant_role lets a hand-written
+  // migration name the tenant's role through current_setting('zhengyun.tenant_role').
+  await tx.execute(
+    sql`select set_config('search_path', ${tenant.schemaName}, true), set_config('zhengyun.tenant_role', ${tenant.roleName}, true)`,
+  );
+  await runStatements(tx, m.statements);
+  await hardenAppendOnly(tx, tenant);
+  await tx.execute(sql`insert into platform.tenant_migrations (tenant_id, idx, tag)
+    values (${tenant.id}, ${m.idx}, ${m.tag})`);
+  // Leave the caller's transaction as it found it: later statements name platform tables qualified,
+  // but a reset keeps a following migration or status update from resolving into the tenant schema.
+  await tx.execute(sql`select set_config('search_path', 'public', true)`);
+  return true;
 }
 
 async function hardenAppendOnly(tx: Executor, tenant: TenantRef): Promise<void> {
