@@ -3,6 +3,7 @@ import { tenantSchema } from "@zhengyun/db";
 import type { ObjectStore } from "@zhengyun/storage";
 import { withTenant } from "@zhengyun/tenancy";
 import { provisionTenant } from "@zhengyun/tenancy/node";
+import { seedDemoUsage } from "./usage.ts";
 
 type Tenant = platformSchema.Tenant;
 
@@ -122,5 +123,6 @@ export async function seedDemo(deps: { db: Database; storage: ObjectStore }): Pr
       status: t.status,
     });
   }
+  await seedDemoUsage(db, made);
   return { tenants: made, signIn: [] };
 }
