@@ -1,4 +1,5 @@
 import type { ApiModule } from "@zhengyun/http";
+import { medicalModule } from "@zhengyun/medical-insurance";
 import { usageModule } from "@zhengyun/metering/http";
 import { webModule } from "@zhengyun/web";
 import { adminModule } from "./routes/admin/index.ts";
@@ -12,4 +13,5 @@ export const nodeModules: ApiModule[] = [
   adminModule,
   auditModule,
   webModule,
+  medicalModule,
 ];
