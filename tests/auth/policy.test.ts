@@ -25,7 +25,7 @@ const expected: Record<string, string[]> = {
     "tenant.usage:read",
   ],
   security_admin: ["platform.accounts:manage"],
-  audit_admin: ["platform.audit:read"],
+  audit_admin: ["platform.audit:read", "platform.audit:purge"],
   tenant_admin: [
     "tenant.settings:manage",
     "tenant.apikeys:manage",
@@ -33,7 +33,7 @@ const expected: Record<string, string[]> = {
     "tenant.usage:read",
   ],
   tenant_security_admin: ["tenant.accounts:manage"],
-  tenant_auditor: ["tenant.audit:read"],
+  tenant_auditor: ["tenant.audit:read", "tenant.audit:purge"],
   portal_editor: ["portal:read", "portal:write"],
   case_officer: ["cases:read", "cases:write", "open311:read"],
   mi_officer: ["mi:read", "mi:write"],

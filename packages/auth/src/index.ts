@@ -18,6 +18,7 @@ export * from "./context.ts";
 export * from "./cookies.ts";
 export { invalidCredentials } from "./errors.ts";
 export { normalizeLogin } from "./input.ts";
+export { listStaff, listSupportGrants, type StaffAccount } from "./listings.ts";
 export { pruneIdentity } from "./maintenance.ts";
 export {
   assertPasswordPolicy,
