@@ -28,7 +28,15 @@ export async function purgeAudit(
   db: Database,
   target: ChainTarget,
   key: AuditKey,
-  opts: { before: Date; now?: Date; actorId?: string; actorRole?: string; requestId?: string },
+  opts: {
+    before: Date;
+    now?: Date;
+    actorId?: string;
+    actorRole?: string;
+    requestId?: string;
+    ip?: string;
+    userAgent?: string;
+  },
 ): Promise<PurgeResult> {
   const now = opts.now ?? new Date();
   const limit = new Date(now.getTime() - RETENTION_DAYS * DAY_MS);
@@ -80,6 +88,8 @@ export async function purgeAudit(
       tenantId: target === "vendor" ? null : target.id,
       objectType: "audit_log",
       requestId: opts.requestId ?? null,
+      ip: opts.ip ?? null,
+      userAgent: opts.userAgent ?? null,
       data: {
         before: opts.before.toISOString(),
         purged,
