@@ -1,4 +1,5 @@
-import type { Clock, Config } from "@zhengyun/core";
+import { auditKeyFrom, startSealer } from "@zhengyun/audit";
+import type { Clock, Config, Secrets } from "@zhengyun/core";
 import type { Database } from "@zhengyun/db";
 import { type DeliveryOptions, deliverNotifications } from "./delivery.ts";
 import { type Logger, stderrLogger } from "./logger.ts";
@@ -26,6 +27,8 @@ export interface StartJobsOptions {
   tenantIds?: string[];
   /** Where relayed usage goes; the default writes platform.usage_events directly. */
   usageSink?: UsageSink;
+  /** How often the audit sealer links pending records (default 2000 ms). */
+  sealEveryMs?: number;
 }
 
 export interface Jobs {
@@ -38,9 +41,12 @@ export interface Jobs {
 export const USAGE_RELAY_JOB = "usage.relay";
 export const NOTIFICATIONS_JOB = "notifications.deliver";
 
-/** Starts the job queue and the built-in workers: usage outbox relay and notification delivery. */
+/**
+ * Starts the job queue and the built-in workers: usage outbox relay, notification delivery and,
+ * when the runtime's secrets are given, the audit sealer (it links every chain's pending records).
+ */
 export async function startJobs(
-  rt: { config: Config; db: Database },
+  rt: { config: Config; db: Database; secrets?: Pick<Secrets, "auditHmacKey"> },
   opts: StartJobsOptions = {},
 ): Promise<Jobs> {
   const { config, db } = rt;
@@ -87,6 +93,18 @@ export async function startJobs(
 
   queue.every(USAGE_RELAY_JOB, opts.relayEverySeconds ?? 5);
   queue.every(NOTIFICATIONS_JOB, opts.deliverEverySeconds ?? 2);
-  logger.info({ driver: db.driver }, "background jobs started");
-  return { queue, stop: () => queue.stop({ timeoutMs: config.SHUTDOWN_GRACE_MS }) };
+  const sealer = rt.secrets
+    ? startSealer(db, auditKeyFrom(config, rt.secrets), {
+        ...(opts.sealEveryMs ? { intervalMs: opts.sealEveryMs } : {}),
+        onError: (e) => logger.error({ err: String(e) }, "audit sealing failed"),
+      })
+    : undefined;
+  logger.info({ driver: db.driver, sealer: Boolean(sealer) }, "background jobs started");
+  return {
+    queue,
+    async stop() {
+      await sealer?.stop();
+      await queue.stop({ timeoutMs: config.SHUTDOWN_GRACE_MS });
+    },
+  };
 }
