@@ -1,9 +1,10 @@
 import { createApp } from "@zhengyun/api";
 import { type Clock, loadConfig } from "@zhengyun/core";
 import { type Database, platformSchema } from "@zhengyun/db";
-import type { App } from "@zhengyun/http";
 import { webModule } from "@zhengyun/web";
 import { eq } from "drizzle-orm";
+
+type App = ReturnType<typeof createApp>;
 
 /** The app with the web shell, as the Node server registers it, on a test database and clock. */
 export function webApp(db: Database, clock: Clock): App {
