@@ -1,4 +1,4 @@
-import type { Clock, Config } from "@zhengyun/core";
+import type { Clock, Config, Secrets } from "@zhengyun/core";
 import type { Database } from "@zhengyun/db";
 import type { ObjectStore } from "@zhengyun/storage";
 import type { Tenant } from "@zhengyun/tenancy";
@@ -45,6 +45,8 @@ export interface AppDeps {
   authenticator?: Authenticator;
   storage?: ObjectStore;
   clock?: Clock;
+  /** The runtime's secrets (Node): the audit chain key for purges. */
+  secrets?: Secrets;
   /** Counts each tenant's API requests (api.requests); the Node server flushes it to metering. */
   requestCounter?: { count(tenantId: string, n?: number): void };
 }
