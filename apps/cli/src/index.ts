@@ -1,6 +1,7 @@
 import type { Runtime } from "@zhengyun/runtime";
 import { type CommandIo, type LocalAdmin, startLocalAdmin } from "@zhengyun/runtime/channel";
 import { Command } from "commander";
+import { registerAuditCommands } from "./commands/audit.ts";
 import { registerDemoCommand } from "./commands/demo.ts";
 import { registerTenantCommands } from "./commands/tenant.ts";
 import { registerTenantDataCommands } from "./commands/tenant-data.ts";
@@ -33,6 +34,7 @@ function buildProgram(ctx: CliContext): Command {
   registerTenantCommands(tenant, ctx);
   registerTenantDataCommands(tenant, ctx);
   registerDemoCommand(program, ctx);
+  registerAuditCommands(program, ctx);
   return program;
 }
 
