@@ -1,4 +1,5 @@
+import { communityModule } from "@zhengyun/community";
 import type { ApiModule } from "@zhengyun/http";
 
 /** Modules whose routes also run on Workers (public, read-mostly surfaces). */
-export const workerModules: ApiModule[] = [];
+export const workerModules: ApiModule[] = [communityModule];
