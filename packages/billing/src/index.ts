@@ -1,6 +1,7 @@
 export * from "./actor.ts";
 export * from "./catalog.ts";
 export * from "./catalog-seed.ts";
+export * from "./charges.ts";
 export * from "./contracts.ts";
 export * from "./equipment.ts";
 export * from "./money.ts";
