@@ -20,6 +20,7 @@ export const permissions = [
   "tenant.audit:read",
   "tenant.audit:purge",
   "tenant.usage:read",
+  "tenant.subscriptions:manage",
   "usage:write",
   "portal:read",
   "portal:write",
@@ -65,6 +66,7 @@ export const rolePermissions: Record<RoleId, readonly Permission[]> = {
     "platform.tenants:manage",
     "platform.support:request",
     "tenant.usage:read",
+    "tenant.subscriptions:manage",
   ],
   finance: [
     "platform.tenants:read",
@@ -79,6 +81,7 @@ export const rolePermissions: Record<RoleId, readonly Permission[]> = {
     "tenant.apikeys:manage",
     "tenant.support:approve",
     "tenant.usage:read",
+    "tenant.subscriptions:manage",
   ],
   tenant_security_admin: ["tenant.accounts:manage"],
   tenant_auditor: ["tenant.audit:read", "tenant.audit:purge"],
