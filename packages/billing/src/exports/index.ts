@@ -1,0 +1,4 @@
+export { csvCell, csvRow } from "./csv.ts";
+export { documentPdf, issuedDocument } from "./documents.ts";
+export { invoiceLinesCsv } from "./lines-csv.ts";
+export { type RevenueRow, revenueSummary } from "./revenue.ts";

@@ -1,0 +1,2 @@
+export { renderDocumentPdf } from "./render.ts";
+export * from "./view.ts";
