@@ -25,7 +25,7 @@ const monthInput = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "YYYY-MM");
  * The monthly clearing statement (月度清算): per institution, the month's settled claims (reversed
  * ones excluded) and what the fund owes, net of rejected reviews. One grouped query.
  */
-export function clearingStatement(ctx: MiCtx, month: string): Promise<ClearingLine[]> {
+export async function clearingStatement(ctx: MiCtx, month: string): Promise<ClearingLine[]> {
   const m = parseInput(monthInput, month);
   const from = `${m}-01`;
   return withTenant(ctx.db, ctx.tenant, async (tx) => {

@@ -73,7 +73,7 @@ async function importRows(
 }
 
 /** Columns: national_id, name, scheme, employment, employer_code (employees). */
-export function importPersonsCsv(ctx: MiCtx, csv: string): Promise<ImportReport> {
+export async function importPersonsCsv(ctx: MiCtx, csv: string): Promise<ImportReport> {
   return importRows(ctx, csv, "persons", ["national_id", "name", "scheme"], async (tx, r) => {
     const checked = await checkPerson(tx, {
       nationalId: r.national_id ?? "",
@@ -87,7 +87,7 @@ export function importPersonsCsv(ctx: MiCtx, csv: string): Promise<ImportReport>
 }
 
 /** Columns: national_id, period (YYYY-MM or YYYY), declared_base (fen, employees), paid_on. */
-export function importContributionsCsv(ctx: MiCtx, csv: string): Promise<ImportReport> {
+export async function importContributionsCsv(ctx: MiCtx, csv: string): Promise<ImportReport> {
   return importRows(ctx, csv, "contributions", ["national_id", "period"], async (tx, r) => {
     const id = parseNationalId(r.national_id ?? "").id;
     const [p] = await tx

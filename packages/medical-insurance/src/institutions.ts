@@ -17,7 +17,10 @@ export const institutionInput = z.object({
 export type InstitutionInput = z.input<typeof institutionInput>;
 
 /** Creates or updates a designated institution (定点医药机构). */
-export function upsertInstitution(ctx: MiCtx, input: InstitutionInput): Promise<MiInstitution> {
+export async function upsertInstitution(
+  ctx: MiCtx,
+  input: InstitutionInput,
+): Promise<MiInstitution> {
   const v = parseInput(institutionInput, input);
   return withTenant(ctx.db, ctx.tenant, async (tx) => {
     const [row] = await tx

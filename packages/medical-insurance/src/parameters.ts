@@ -32,7 +32,7 @@ export interface ParameterSet {
 }
 
 /** Sets a year's parameters for a scheme from a date on (the same date again replaces them). */
-export function setParameters(ctx: MiCtx, input: ParametersInput): Promise<ParameterSet> {
+export async function setParameters(ctx: MiCtx, input: ParametersInput): Promise<ParameterSet> {
   const v = parseInput(parametersInput, input);
   return withTenant(ctx.db, ctx.tenant, async (tx) => {
     const [row] = await tx

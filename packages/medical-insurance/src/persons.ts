@@ -32,7 +32,7 @@ export const employerInput = z.object({
   name: z.string().min(1).max(200),
 });
 
-export function registerEmployer(ctx: MiCtx, input: z.input<typeof employerInput>) {
+export async function registerEmployer(ctx: MiCtx, input: z.input<typeof employerInput>) {
   const v = parseInput(employerInput, input);
   return withTenant(ctx.db, ctx.tenant, async (tx) => {
     const [row] = await tx

@@ -57,7 +57,7 @@ export function listReviews(ctx: MiCtx, status: "pending" | "approved" | "reject
 }
 
 /** A reviewer's decision on a pending sample; a decided one is not decided again. */
-export function decideReview(ctx: MiCtx, settlementId: string, input: DecisionInput) {
+export async function decideReview(ctx: MiCtx, settlementId: string, input: DecisionInput) {
   const v = parseInput(decisionInput, input);
   return withTenant(ctx.db, ctx.tenant, async (tx) => {
     const [row] = await tx
