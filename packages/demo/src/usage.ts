@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from "@zhengyun/core";
 import type { Database } from "@zhengyun/db";
-import { ingestEvents, shanghaiDay, type UsageEventInput } from "@zhengyun/metering";
+import { ensureMeters, ingestEvents, shanghaiDay, type UsageEventInput } from "@zhengyun/metering";
 
 /** How many days of usage the demo carries, ending yesterday (Shanghai). */
 export const DEMO_USAGE_DAYS = 120;
@@ -19,25 +19,25 @@ interface Scale {
 
 const SCALE: Record<string, Scale> = {
   city: {
-    applications: 40,
-    settlements: 60,
-    requests: 12,
+    applications: 24,
+    settlements: 30,
+    requests: 6,
     terminal: 900,
     apiRequests: 60_000,
     storageGiB: 120,
   },
   district: {
-    applications: 15,
-    settlements: 25,
-    requests: 8,
+    applications: 10,
+    settlements: 12,
+    requests: 4,
     terminal: 300,
     apiRequests: 18_000,
     storageGiB: 30,
   },
   street: {
-    applications: 5,
-    settlements: 8,
-    requests: 4,
+    applications: 4,
+    settlements: 5,
+    requests: 2,
     terminal: 80,
     apiRequests: 4_000,
     storageGiB: 6,
@@ -104,6 +104,8 @@ export async function seedDemoUsage(
   tenants: readonly { id: string; slug: string; level: string }[],
   clock: Clock = systemClock,
 ): Promise<number> {
+  // Boot seeds the catalog already; a bare database (CLI, tests) may not have it yet.
+  await ensureMeters(db);
   const today = shanghaiDay(clock.now());
   const first = Date.parse(`${today}T00:00:00Z`) - DEMO_USAGE_DAYS * DAY_MS;
   let accepted = 0;
