@@ -1,3 +1,4 @@
+import { billingApiModule } from "@zhengyun/billing/http";
 import type { ApiModule } from "@zhengyun/http";
 import { medicalModule } from "@zhengyun/medical-insurance";
 import { usageModule } from "@zhengyun/metering/http";
@@ -14,4 +15,5 @@ export const nodeModules: ApiModule[] = [
   auditModule,
   webModule,
   medicalModule,
+  billingApiModule,
 ];
