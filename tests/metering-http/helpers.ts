@@ -1,5 +1,5 @@
+import type { Authenticator, Principal } from "@zhengyun/api";
 import { type AuthCtx, authenticateRequest, authorize, createApiKey } from "@zhengyun/auth";
-import type { Authenticator, Principal } from "@zhengyun/http";
 import type { UsageCloudEvent } from "@zhengyun/metering";
 
 /** The real identity seam over @zhengyun/auth: bearer API keys and session cookies. */

@@ -75,12 +75,9 @@ describe.each(drivers())("POST /api/v1/usage/events on %s", (driver) => {
     // Plain application/json is accepted too; a replay changes nothing.
     const again = await send(events, writeKey, "application/json");
     expect(again.status).toBe(200);
-    expect((await again.json()).results.map((r: { status: string }) => r.status)).toEqual([
-      "duplicate",
-      "duplicate",
-      "duplicate",
-      "duplicate",
-    ]);
+    expect(
+      usageEventsResponseSchema.parse(await again.json()).results.map((r) => r.status),
+    ).toEqual(["duplicate", "duplicate", "duplicate", "duplicate"]);
     expect(await rawTotals(db, a.id)).toEqual({
       "terminal.transactions": { quantity: 8, events: 2 },
       "sms.sent": { quantity: 2, events: 1 },
