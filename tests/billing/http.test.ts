@@ -1,7 +1,9 @@
 import { createApp } from "@zhengyun/api";
 import { createContract } from "@zhengyun/billing";
 import { billingApiModule, type RunResponse, runResponse } from "@zhengyun/billing/http";
+import { runCli } from "@zhengyun/cli";
 import type { Database } from "@zhengyun/db";
+import type { Runtime } from "@zhengyun/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drivers, type Tenant, tenantFactory } from "../harness/index.ts";
 import { asPrincipal, json, readJson, testAuthenticator, testDeps } from "../http/helpers.ts";
@@ -135,5 +137,37 @@ describe.each(drivers())("billing HTTP on %s", (driver) => {
       ),
     );
     expect(neg.status).toBe(400);
+  });
+
+  it("prints the same drafts from `pnpm cli billing run --json`", async () => {
+    let out = "";
+    let err = "";
+    const io = {
+      rt: { db } as unknown as Runtime,
+      stdout: {
+        write: (x: string) => {
+          out += x;
+          return true;
+        },
+      },
+      stderr: {
+        write: (x: string) => {
+          err += x;
+          return true;
+        },
+      },
+    };
+    const code = await runCli(
+      ["billing", "run", "--period", "2026-09", "--tenant", t.slug, "--json"],
+      io,
+    );
+    expect({ code, err }).toEqual({ code: 0, err: "" });
+    const printed = runResponse.parse(JSON.parse(out));
+    const res = await app.request(
+      "/api/v1/billing/runs",
+      json({ period: "2026-09", tenant: t.slug }, finance),
+    );
+    expect(printed).toEqual(await readJson(res));
+    expect(await runCli(["billing", "run", "--period", "2026-9"], io)).toBe(2);
   });
 });

@@ -2,6 +2,7 @@ import type { Runtime } from "@zhengyun/runtime";
 import { type CommandIo, type LocalAdmin, startLocalAdmin } from "@zhengyun/runtime/channel";
 import { Command } from "commander";
 import { registerAuditCommands } from "./commands/audit.ts";
+import { registerBillingCommands } from "./commands/billing.ts";
 import { registerDemoCommand } from "./commands/demo.ts";
 import { registerTenantCommands } from "./commands/tenant.ts";
 import { registerTenantDataCommands } from "./commands/tenant-data.ts";
@@ -35,6 +36,7 @@ function buildProgram(ctx: CliContext): Command {
   registerTenantDataCommands(tenant, ctx);
   registerDemoCommand(program, ctx);
   registerAuditCommands(program, ctx);
+  registerBillingCommands(program, ctx);
   return program;
 }
 
