@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import { formatNumber } from "../i18n/index.ts";
 
 /** A tiny inline trend line; the numbers behind it are in its accessible name. */

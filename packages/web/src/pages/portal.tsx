@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import { registerCitizen, sessionCookie, signIn } from "@zhengyun/auth";
 import { isDomainError } from "@zhengyun/core";
 import { z } from "zod";

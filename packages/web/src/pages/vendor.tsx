@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import { createUser, generatePassword } from "@zhengyun/auth";
 import { isDomainError, NotFoundError } from "@zhengyun/core";
 import { findTenantByHost, findTenantBySlug, resumeTenant, suspendTenant } from "@zhengyun/tenancy";
