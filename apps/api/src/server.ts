@@ -67,7 +67,11 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   let ready = false;
 
   // Listen before booting, so liveness answers while migrations and seeding run.
-  const server = serve({ fetch: (req, env) => handle(req, env), port: config.PORT, hostname: config.HOST });
+  const server = serve({
+    fetch: (req, env) => handle(req, env),
+    port: config.PORT,
+    hostname: config.HOST,
+  });
   await new Promise<void>((resolve, reject) => {
     if (server.listening) resolve();
     server.once("listening", () => resolve());

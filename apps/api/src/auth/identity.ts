@@ -1,0 +1,136 @@
+import { writeAudit } from "@zhengyun/audit";
+import {
+  type AuthCtx,
+  type AuthOptions,
+  type Principal as AuthPrincipal,
+  authenticateRequest,
+  authorize,
+  createRateLimiter,
+  type Permission,
+  type RateLimiter,
+} from "@zhengyun/auth";
+import { type Clock, type Config, systemClock } from "@zhengyun/core";
+import type { AppEnv, Authenticator, Principal } from "@zhengyun/http";
+import { withTenant } from "@zhengyun/tenancy";
+import type { Context } from "hono";
+import { isSelfPermission, SELF_PERMISSIONS } from "./account.ts";
+import { chainAuditHook } from "./audit-hook.ts";
+import { clientIp, isSecure } from "./client.ts";
+import { TokenBuckets } from "./rate-limit.ts";
+
+export interface IdentityOptions {
+  config: Config;
+  clock?: Clock;
+  /** The runtime's session secret: seals TOTP seeds at rest. */
+  secretKey?: string;
+  /** Overrides of the identity defaults (tests shorten nothing; config sets citizen limits). */
+  options?: Partial<AuthOptions>;
+}
+
+/** What the HTTP side of identity shares between the authenticator and the /auth routes. */
+export interface Identity {
+  config: Config;
+  clock: Clock;
+  authenticator: Authenticator;
+  /** The identity verbs' context for this request: clock, limiter, audit hook, IP, UA, request id. */
+  ctx(c: Context<AppEnv>): AuthCtx;
+  secure(c: Context<AppEnv>): boolean;
+}
+
+export function authOptionsFrom(config: Config): Partial<AuthOptions> {
+  return {
+    maxFailures: config.SIGN_IN_MAX_FAILURES,
+    lockoutMs: config.SIGN_IN_LOCKOUT_MIN * 60_000,
+    citizenSession: {
+      idleMs: config.CITIZEN_SESSION_IDLE_MIN * 60_000,
+      absoluteMs: config.CITIZEN_SESSION_ABSOLUTE_HOURS * 3_600_000,
+    },
+  };
+}
+
+export function createIdentity(opts: IdentityOptions): Identity {
+  const { config } = opts;
+  const clock = opts.clock ?? systemClock;
+  const options = { ...authOptionsFrom(config), ...opts.options };
+  const signInLimiter: RateLimiter = createRateLimiter({
+    limit: config.SIGN_IN_PER_IP_PER_MIN,
+    windowMs: 60_000,
+    clock,
+  });
+  const keyBuckets = new TokenBuckets(
+    config.RATE_LIMIT_API_KEY_PER_SEC,
+    config.RATE_LIMIT_API_KEY_BURST,
+    clock,
+  );
+
+  const ctx = (c: Context<AppEnv>): AuthCtx => {
+    const ip = clientIp(c, config);
+    const userAgent = c.req.header("user-agent");
+    return {
+      db: c.var.deps.db,
+      clock,
+      options,
+      signInLimiter,
+      audit: chainAuditHook(c.var.deps.db, c.var.tenant),
+      requestId: c.var.requestId,
+      ...(opts.secretKey ? { secretKey: opts.secretKey } : {}),
+      ...(ip ? { ip } : {}),
+      ...(userAgent ? { userAgent } : {}),
+    };
+  };
+  const secure = (c: Context<AppEnv>) => isSecure(c, config);
+
+  const authenticator: Authenticator = {
+    async authenticate(c) {
+      const got = await authenticateRequest(ctx(c), {
+        cookie: c.req.header("cookie"),
+        authorization: c.req.header("authorization"),
+        secure: secure(c),
+        tenantId: c.var.tenant?.id ?? null,
+      });
+      if (!got) return undefined;
+      if (got.via === "apikey") keyBuckets.take(got.principal.id);
+      return got.principal;
+    },
+    authorize(principal, permission, tenant) {
+      if (isSelfPermission(permission)) return holdsSelf(principal, permission, tenant?.id);
+      return authorize(
+        principal as AuthPrincipal,
+        permission as Permission,
+        tenant ?? null,
+        clock.now(),
+      );
+    },
+    async onAuthorized(c, principal, permission, tenant) {
+      // Vendor staff allowed on a tenant's route got there through a support grant: the tenant's
+      // own log records every such access before it happens (a failed write refuses it).
+      if (!tenant || principal.kind !== "staff" || principal.tenantId !== null) return;
+      const grants = ((principal as AuthPrincipal).grants ?? []).filter(
+        (g) => g.tenantId === tenant.id && g.scope.includes(permission),
+      );
+      const ip = clientIp(c, config);
+      await withTenant(c.var.deps.db, tenant, (tx) =>
+        writeAudit(tx, {
+          action: "support.access",
+          actorId: principal.id,
+          actorRole: principal.roles.join(",") || null,
+          tenantId: tenant.id,
+          objectType: "support_grant",
+          objectId: grants.map((g) => g.id).join(",") || null,
+          ip: ip ?? null,
+          userAgent: c.req.header("user-agent") ?? null,
+          requestId: c.var.requestId,
+          data: { method: c.req.method, path: c.req.path, permission },
+        }),
+      );
+    },
+  };
+  return { config, clock, authenticator, ctx, secure };
+}
+
+/** A signed-in account acting in its own scope: vendor staff on vendor routes, others in their tenant. */
+function holdsSelf(p: Principal, permission: string, tenantId: string | undefined): boolean {
+  if (p.kind === "apikey" || p.roles.length === 0) return false;
+  if (permission === SELF_PERMISSIONS.vendor) return p.kind === "staff" && p.tenantId === null;
+  return tenantId !== undefined && p.tenantId === tenantId;
+}
