@@ -1,6 +1,7 @@
 import {
   addCharge,
   changePriceLevel,
+  checkQuotas,
   createContract,
   registerEquipment,
   retireEquipment,
@@ -9,8 +10,9 @@ import {
   unsubscribe,
 } from "@zhengyun/billing";
 import { ManualClock } from "@zhengyun/core";
-import { type Database, platformSchema } from "@zhengyun/db";
+import { type Database, platformSchema, tenantSchema } from "@zhengyun/db";
 import { ingestEvents } from "@zhengyun/metering";
+import { withTenant } from "@zhengyun/tenancy";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drivers, type Tenant, tenantFactory } from "../harness/index.ts";
@@ -185,5 +187,32 @@ describe.each(drivers())("billing run scenarios on %s", (driver) => {
     await usage(b, "api.requests", 10, "2026-10-30", "late");
     const after = await run(b.slug);
     expect(after.flags[b.slug]?.map((f) => f.code)).toContain("late_events");
+  });
+
+  it("alerts the tenant admin once at 80% and once at 100% of the included allowance", async () => {
+    await db.orm
+      .insert(platformSchema.users)
+      .values({ id: `usr_${a.slug}`, displayName: "管理员", email: `admin@${a.slug}.test` });
+    await db.orm
+      .insert(platformSchema.memberships)
+      .values({
+        id: `mem_${a.slug}`,
+        userId: `usr_${a.slug}`,
+        tenantId: a.id,
+        role: "tenant_admin",
+      });
+    const outbox = () =>
+      withTenant(db, a, (tx) => tx.select().from(tenantSchema.notificationOutbox));
+    // The month's rollups hold 2,000 calls against 1,000 included: both thresholds crossed.
+    const mid = new ManualClock("2026-10-13T02:00:00Z");
+    const first = await checkQuotas(db, { clock: mid, tenantIds: [a.id, b.id] });
+    expect(first.map((x) => [x.meter, x.thresholdPct])).toEqual([
+      ["api.requests", 80],
+      ["api.requests", 100],
+    ]);
+    expect(await checkQuotas(db, { clock: mid, tenantIds: [a.id, b.id] })).toEqual([]);
+    const sent = await outbox();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ channel: "email", recipient: `admin@${a.slug}.test` });
   });
 });
