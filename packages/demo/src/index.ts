@@ -3,6 +3,7 @@ import { tenantSchema } from "@zhengyun/db";
 import type { ObjectStore } from "@zhengyun/storage";
 import { withTenant } from "@zhengyun/tenancy";
 import { provisionTenant } from "@zhengyun/tenancy/node";
+import { seedDemoMedical } from "./medical.ts";
 import { seedDemoUsage } from "./usage.ts";
 
 type Tenant = platformSchema.Tenant;
@@ -114,6 +115,7 @@ export async function seedDemo(deps: { db: Database; storage: ObjectStore }): Pr
         .values({ key: PUBLIC_PROFILE_KEY, value: spec.profile })
         .onConflictDoNothing(),
     );
+    await seedDemoMedical(db, t);
     made.push({
       id: t.id,
       slug: t.slug,
