@@ -12,7 +12,7 @@ import { auditActor, linesOf, lockInvoice } from "./load.ts";
 import { nextNumber } from "./numbering.ts";
 
 export const creditNoteInput = z.strictObject({
-  reason: z.string().trim().min(3).max(500),
+  reason: z.string().trim().min(2).max(500),
   /** Omitted: credit everything not yet credited. Otherwise amounts before tax per invoice line. */
   lines: z
     .array(

@@ -12,7 +12,7 @@ export const adjustLineInput = z.strictObject({
   lineId: z.string().min(1),
   /** The line's new amount before tax, in fen (its tax is recomputed at the line's rate). */
   amountFen: z.number().int().safe(),
-  reason: z.string().trim().min(3).max(500),
+  reason: z.string().trim().min(2).max(500),
 });
 export type AdjustLineInput = z.input<typeof adjustLineInput>;
 
