@@ -1,11 +1,13 @@
 import type { Runtime } from "@zhengyun/runtime";
 import { type CommandIo, type LocalAdmin, startLocalAdmin } from "@zhengyun/runtime/channel";
 import { Command } from "commander";
+import { registerApiKeyCommands } from "./commands/apikey.ts";
 import { registerAuditCommands } from "./commands/audit.ts";
 import { registerBillingCommands } from "./commands/billing.ts";
 import { registerDemoCommand } from "./commands/demo.ts";
 import { registerTenantCommands } from "./commands/tenant.ts";
 import { registerTenantDataCommands } from "./commands/tenant-data.ts";
+import { registerUserCommands } from "./commands/user.ts";
 import type { CliContext } from "./context.ts";
 import { describeError, EXIT_OK } from "./errors.ts";
 import { localFiles } from "./files.ts";
@@ -35,6 +37,8 @@ function buildProgram(ctx: CliContext): Command {
   registerTenantCommands(tenant, ctx);
   registerTenantDataCommands(tenant, ctx);
   registerDemoCommand(program, ctx);
+  registerUserCommands(program, ctx);
+  registerApiKeyCommands(program, ctx);
   registerAuditCommands(program, ctx);
   registerBillingCommands(program, ctx);
   return program;
