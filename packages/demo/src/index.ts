@@ -3,6 +3,7 @@ import { tenantSchema } from "@zhengyun/db";
 import type { ObjectStore } from "@zhengyun/storage";
 import { withTenant } from "@zhengyun/tenancy";
 import { provisionTenant } from "@zhengyun/tenancy/node";
+import { seedDemoBilling } from "./billing.ts";
 import { seedDemoCommunity } from "./community.ts";
 import { seedDemoMedical } from "./medical.ts";
 import { seedDemoUsage } from "./usage.ts";
@@ -127,6 +128,7 @@ export async function seedDemo(deps: { db: Database; storage: ObjectStore }): Pr
     });
   }
   await seedDemoUsage(db, made);
+  await seedDemoBilling(db, made);
   await seedDemoCommunity(db, made);
   return { tenants: made, signIn: [] };
 }
