@@ -244,6 +244,49 @@ describe.each(drivers())("web console on %s", (driver) => {
     expect((await citizen.get(`/t/${a.slug}/console/staff`)).status).toBe(403);
   });
 
+  it("carries a support-access request from the operator to the tenant admin's approval", async () => {
+    const op = await staff("operator", null);
+    const body = new URLSearchParams([
+      ["tenant", a.slug],
+      ["scope", "cases:read"],
+      ["scope", "portal:read"],
+      ["reason", "排查办件列表加载缓慢"],
+      ["minutes", "60"],
+    ]).toString();
+    const asked = await app.request("http://localhost/console/support", {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        origin: "http://localhost",
+        cookie: `zy_session=${op.cookies.get("zy_session")}`,
+      },
+      body,
+    });
+    expect(asked.status).toBe(303);
+    const mine = await (await op.get("/console/support")).text();
+    expect(mine).toContain("cases:read, portal:read");
+    expect(mine).toContain("待批准");
+
+    const admin = await staff("tenant_admin", a.id);
+    const list = await (await admin.get(`/t/${a.slug}/console/support`)).text();
+    const approve = /action="(\/t\/[^"]+\/approve)"/.exec(list)?.[1] ?? "";
+    expect(approve).not.toBe("");
+    expect((await admin.post(approve, {})).status).toBe(303);
+    expect(await (await admin.get(`/t/${a.slug}/console/support`)).text()).toContain("已批准");
+    // Another tenant's admin sees none of it.
+    const adminB = await staff("tenant_admin", b.id);
+    expect(await (await adminB.get(`/t/${b.slug}/console/support`)).text()).not.toContain(
+      "排查办件",
+    );
+  });
+
+  it("shows the tenant's audit log to its auditor only", async () => {
+    const auditor = await staff("tenant_auditor", a.id);
+    expect((await auditor.get(`/t/${a.slug}/console/audit`)).status).toBe(200);
+    const admin = await staff("tenant_admin", a.id);
+    expect((await admin.get(`/t/${a.slug}/console/audit`)).status).toBe(403);
+  });
+
   it("records every page with its permission for the route matrix", () => {
     const pages = listPages(app);
     expect(pages.length).toBeGreaterThan(20);

@@ -3,6 +3,7 @@ import type { PageDef } from "./page.ts";
 import { registerPages } from "./page.ts";
 import { accountPages, signInPages } from "./pages/auth.tsx";
 import { portalPages } from "./pages/portal.tsx";
+import { supportPages } from "./pages/support.tsx";
 import { tenantConsolePages } from "./pages/tenant.tsx";
 import { vendorPages } from "./pages/vendor.tsx";
 import { shellHooks } from "./render.tsx";
@@ -30,6 +31,7 @@ export const shellPages: PageDef[] = [
   ...accountPages("/t/{tenant}", "/t/{tenant}/sign-in"),
   ...portalPages,
   ...tenantConsolePages,
+  ...supportPages,
 ];
 
 /** Module packages add their pages to the shell through this (same guards, layout, registry). */

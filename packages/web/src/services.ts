@@ -136,3 +136,32 @@ export async function publicProfile(db: Database, tenant: Tenant) {
     address?: Record<string, string>;
   } | null;
 }
+
+/** Support-access requests, newest first: a tenant's (for approval) or a vendor user's own. */
+export async function listSupportGrants(
+  db: Database,
+  by: { tenantId: string } | { vendorUserId: string },
+) {
+  const g = platformSchema.supportGrants;
+  return withPlatform(db, (tx) =>
+    tx
+      .select({
+        id: g.id,
+        tenantId: g.tenantId,
+        slug: tenants.slug,
+        requester: users.displayName,
+        scope: g.scope,
+        reason: g.reason,
+        status: g.status,
+        validFrom: g.validFrom,
+        validUntil: g.validUntil,
+        createdAt: g.createdAt,
+      })
+      .from(g)
+      .innerJoin(users, eq(users.id, g.vendorUserId))
+      .innerJoin(tenants, eq(tenants.id, g.tenantId))
+      .where("tenantId" in by ? eq(g.tenantId, by.tenantId) : eq(g.vendorUserId, by.vendorUserId))
+      .orderBy(desc(g.createdAt))
+      .limit(100),
+  );
+}
