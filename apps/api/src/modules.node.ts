@@ -1,4 +1,5 @@
 import { billingApiModule } from "@zhengyun/billing/http";
+import { billingPayApiModule } from "@zhengyun/billing/payments";
 import type { ApiModule } from "@zhengyun/http";
 import { medicalModule } from "@zhengyun/medical-insurance";
 import { usageModule } from "@zhengyun/metering/http";
@@ -16,4 +17,5 @@ export const nodeModules: ApiModule[] = [
   webModule,
   medicalModule,
   billingApiModule,
+  billingPayApiModule,
 ];

@@ -1,7 +1,7 @@
-import { NotFoundError } from "@zhengyun/core";
 import { type Database, platformSchema as p, query, type Tx } from "@zhengyun/db";
 import { withPlatform } from "@zhengyun/tenancy";
 import { sql } from "drizzle-orm";
+import { loadTenant } from "../actor.ts";
 
 export interface InvoiceBalance {
   invoiceId: string;
@@ -57,11 +57,10 @@ export interface TenantBalance {
   invoices: InvoiceBalance[];
 }
 
-/** What one tenant owes across its issued invoices; 404 for an unknown tenant. */
-export async function tenantBalance(db: Database, tenantId: string): Promise<TenantBalance> {
+/** What one tenant (id or slug) owes across its issued invoices; 404 for an unknown tenant. */
+export async function tenantBalance(db: Database, tenantRef: string): Promise<TenantBalance> {
   return withPlatform(db, async (tx) => {
-    const t = await query(tx, sql`select 1 from ${p.tenants} where id = ${tenantId}`);
-    if (t.length === 0) throw new NotFoundError(`No tenant "${tenantId}"`);
+    const { id: tenantId } = await loadTenant(tx, tenantRef);
     const invoices = await invoiceBalances(tx, { tenantId });
     return {
       tenantId,
