@@ -54,6 +54,7 @@ function describeStart(rt: Runtime, url: string): string[] {
     lines.push(
       `  sign in as ${s.role}${s.tenantSlug ? ` (${s.tenantSlug})` : ""}: ${s.email} / ${s.password}`,
     );
+    if (s.otpauthUri) lines.push(`    TOTP (add to an authenticator app): ${s.otpauthUri}`);
   }
   return lines;
 }

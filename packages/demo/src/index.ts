@@ -3,6 +3,7 @@ import { tenantSchema } from "@zhengyun/db";
 import type { ObjectStore } from "@zhengyun/storage";
 import { withTenant } from "@zhengyun/tenancy";
 import { provisionTenant } from "@zhengyun/tenancy/node";
+import { seedDemoAccounts } from "./accounts.ts";
 import { seedDemoBilling } from "./billing.ts";
 import { seedDemoCommunity } from "./community.ts";
 import { seedDemoMedical } from "./medical.ts";
@@ -35,6 +36,8 @@ export interface DemoSignIn {
   tenantSlug: string | null;
   email: string;
   password: string;
+  /** The confirmed TOTP enrolment of an account that must use a second factor (when just made). */
+  otpauthUri?: string;
 }
 
 export interface DemoSummary {
@@ -101,7 +104,12 @@ export const demoTenantSlugs = DEMO_TENANTS.map((t) => t.slug);
  * provisioning resumes or returns what exists, and existing settings are left as they are (an
  * operator may have edited them). Storage is taken now so later issues can seed objects.
  */
-export async function seedDemo(deps: { db: Database; storage: ObjectStore }): Promise<DemoSummary> {
+export async function seedDemo(deps: {
+  db: Database;
+  storage: ObjectStore;
+  /** The runtime's secrets: the session secret seals the demo accounts' TOTP seeds. */
+  secrets?: { sessionSecret: string };
+}): Promise<DemoSummary> {
   const { db } = deps;
   const made: DemoTenant[] = [];
   for (const spec of DEMO_TENANTS) {
@@ -130,5 +138,6 @@ export async function seedDemo(deps: { db: Database; storage: ObjectStore }): Pr
   await seedDemoUsage(db, made);
   await seedDemoBilling(db, made);
   await seedDemoCommunity(db, made);
-  return { tenants: made, signIn: [] };
+  const signIn = await seedDemoAccounts(db, made, deps.secrets?.sessionSecret);
+  return { tenants: made, signIn };
 }

@@ -50,7 +50,9 @@ export async function bootRuntime(opts: BootOptions): Promise<Runtime> {
 
     const wantDemo = opts.demo ?? (opts.mode === "server" && demoEnabled(config));
     const demo =
-      wantDemo && (await isEmpty(db)) ? await seedDemo({ db, storage: s3.storage }) : undefined;
+      wantDemo && (await isEmpty(db))
+        ? await seedDemo({ db, storage: s3.storage, secrets })
+        : undefined;
     if (demo) log(`demo seeded: ${demo.tenants.map((t) => t.slug).join(", ")}`);
 
     let closing: Promise<void> | undefined;
