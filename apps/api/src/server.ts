@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
+import { startReminderJob } from "@zhengyun/billing/payments";
 import { serveCliAdmin } from "@zhengyun/cli";
 import { type Config, newId } from "@zhengyun/core";
 import { loadNodeConfig } from "@zhengyun/core/node";
@@ -112,6 +113,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     admin = await serveCliAdmin(rt);
     // Outbox relays and notification delivery (JOBS=off leaves them to another process).
     jobs = await startJobs(rt, { logger });
+    // Overdue-invoice reminders at 7, 14 and 30 days (idempotent per invoice and stage).
+    if (jobs.queue) await startReminderJob(jobs.queue, rt.db, { logger });
     ready = true;
     for (const line of describeStart(rt, url)) print(line);
   })();
