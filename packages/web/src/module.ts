@@ -2,6 +2,7 @@ import type { ApiModule, App } from "@zhengyun/http";
 import type { PageDef } from "./page.ts";
 import { registerPages } from "./page.ts";
 import { accountPages, signInPages } from "./pages/auth.tsx";
+import { financePages } from "./pages/finance.tsx";
 import { portalPages } from "./pages/portal.tsx";
 import { supportPages } from "./pages/support.tsx";
 import { tenantConsolePages } from "./pages/tenant.tsx";
@@ -15,6 +16,7 @@ export const shellPages: PageDef[] = [
   ...signInPages({ kind: "staff", form: "/", post: "/sign-in", home: vendorHome }),
   ...accountPages("", "/"),
   ...vendorPages,
+  ...financePages,
   ...signInPages({
     kind: "staff",
     form: "/t/{tenant}/console/sign-in",

@@ -1,0 +1,106 @@
+import { createContract, runBilling, subscribe } from "@zhengyun/billing";
+import { ManualClock } from "@zhengyun/core";
+import { type Database, platformSchema } from "@zhengyun/db";
+import { ingestEvents } from "@zhengyun/metering";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openBillingDatabase, seedPrices } from "../billing/setup.ts";
+import { identityFactory } from "../harness/identity.ts";
+import { drivers, type Tenant, tenantFactory } from "../harness/index.ts";
+import { Browser, webApp } from "./helpers.ts";
+
+describe.each(drivers())("web finance pages on %s", (driver) => {
+  let scratch: Awaited<ReturnType<typeof openBillingDatabase>>;
+  let db: Database;
+  let tenants: ReturnType<typeof tenantFactory>;
+  let ids: ReturnType<typeof identityFactory>;
+  const clock = new ManualClock("2026-11-02T02:00:00Z");
+  let t: Tenant;
+  let invoiceId = "";
+
+  beforeAll(async () => {
+    scratch = await openBillingDatabase(driver);
+    db = scratch.db;
+    tenants = tenantFactory(db);
+    ids = identityFactory(db, clock);
+    await seedPrices(db);
+    t = await tenants.create({ name: "账单测试区" });
+    await createContract(db, {
+      tenant: t.slug,
+      startsOn: "2026-01-01",
+      modules: [{ module: "portal" }],
+    });
+    await subscribe(db, { tenant: t.slug, module: "portal", startsOn: "2026-09-01" });
+    const events = ["2026-09-10", "2026-10-05", "2026-10-20"].map((day, i) => ({
+      id: `web-${day}`,
+      meter: "api.requests",
+      quantity: 900 + i * 300,
+      time: `${day}T04:00:00Z`,
+    }));
+    await ingestEvents(db, { tenantId: t.id, events }, { clock, lateWindowDays: 400 });
+    const run = await runBilling(db, { period: "2026-10", clock, tenant: t.slug });
+    invoiceId = run.drafts[0]?.invoice_id ?? "";
+  });
+
+  afterAll(async () => {
+    await ids.cleanup([t.id]);
+    await tenants.cleanup();
+    await scratch.drop();
+  });
+
+  async function signedIn(role: string) {
+    const u = await ids.create({ role, tenantId: null });
+    const browser = new Browser(webApp(db, clock));
+    browser.cookies.set("zy_session", await ids.signInStaff(u.email, null));
+    return browser;
+  }
+
+  it("lists the period's drafts and shows an invoice with its lines and daily chart", async () => {
+    expect(invoiceId).not.toBe("");
+    const finance = await signedIn("finance");
+    const list = await finance.get("/console/billing?period=2026-10");
+    const html = await list.text();
+    expect(list.status).toBe(200);
+    expect(html).toContain("账单测试区");
+    expect(html).toMatch(/¥[\d,]+\.\d\d/);
+    const page = await (await finance.get(`/console/billing/invoices/${invoiceId}`)).text();
+    expect(page).toContain("<svg");
+    expect(page).toContain("api.requests");
+    expect(page).toContain("草稿");
+  });
+
+  it("adjusts with a reason (inline error without one), approves and issues", async () => {
+    const finance = await signedIn("finance");
+    const [line] = await db.orm
+      .select()
+      .from(platformSchema.invoiceLines)
+      .where(eq(platformSchema.invoiceLines.invoiceId, invoiceId));
+    const base = `/console/billing/invoices/${invoiceId}`;
+    const bad = await finance.post(`${base}/adjust`, {
+      lineId: line?.id ?? "",
+      amountFen: "100",
+      reason: "",
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('id="f-reason-err"');
+    const ok = await finance.post(`${base}/adjust`, {
+      lineId: line?.id ?? "",
+      amountFen: "100",
+      reason: "客户协商减免",
+    });
+    expect(ok.status).toBe(303);
+    expect((await finance.post(`${base}/approve`, {})).status).toBe(303);
+    expect((await finance.post(`${base}/issue`, {})).status).toBe(303);
+    const issued = await (await finance.get(base)).text();
+    expect(issued).toContain("已开具");
+    expect(issued).toContain(`/api/v1/billing/documents/${invoiceId}/pdf`);
+  });
+
+  it("refuses the finance pages to an operator", async () => {
+    const operator = await signedIn("operator");
+    expect((await operator.get("/console/billing")).status).toBe(403);
+    expect((await operator.post(`/console/billing/invoices/${invoiceId}/approve`, {})).status).toBe(
+      403,
+    );
+  });
+});
