@@ -14,13 +14,13 @@ export async function startEscalation(
   queue: JobQueue,
   db: Database,
   logger: Logger,
-  opts: { clock?: Clock; everySeconds?: number } = {},
+  opts: { clock?: Clock; everySeconds?: number; tenantIds?: string[] } = {},
 ): Promise<void> {
   const clock = opts.clock ?? systemClock;
   await queue.defineJob({
     name: ESCALATE_JOB,
     async handler() {
-      for (const tenant of await tenantsIn(db, ["active"])) {
+      for (const tenant of await tenantsIn(db, ["active"], "", 1_000_000, opts.tenantIds)) {
         try {
           const moved = await escalateOverdue(db, tenant, clock);
           if (moved > 0) logger.info({ tenantId: tenant.id, moved }, "requests escalated");
