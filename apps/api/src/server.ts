@@ -3,6 +3,7 @@ import { pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import { startReminderJob } from "@zhengyun/billing/payments";
 import { serveCliAdmin } from "@zhengyun/cli";
+import { startEscalation } from "@zhengyun/community/jobs";
 import { type Config, newId } from "@zhengyun/core";
 import { loadNodeConfig } from "@zhengyun/core/node";
 import type { App, Authenticator, Logger } from "@zhengyun/http";
@@ -115,6 +116,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     jobs = await startJobs(rt, { logger });
     // Overdue-invoice reminders at 7, 14 and 30 days (idempotent per invoice and stage).
     if (jobs.queue) await startReminderJob(jobs.queue, rt.db, { logger });
+    // Supervision (督办): overdue community requests rise to the parent centre.
+    if (jobs.queue) await startEscalation(jobs.queue, rt.db, logger);
     ready = true;
     for (const line of describeStart(rt, url)) print(line);
   })();
