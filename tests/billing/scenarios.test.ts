@@ -193,14 +193,12 @@ describe.each(drivers())("billing run scenarios on %s", (driver) => {
     await db.orm
       .insert(platformSchema.users)
       .values({ id: `usr_${a.slug}`, displayName: "管理员", email: `admin@${a.slug}.test` });
-    await db.orm
-      .insert(platformSchema.memberships)
-      .values({
-        id: `mem_${a.slug}`,
-        userId: `usr_${a.slug}`,
-        tenantId: a.id,
-        role: "tenant_admin",
-      });
+    await db.orm.insert(platformSchema.memberships).values({
+      id: `mem_${a.slug}`,
+      userId: `usr_${a.slug}`,
+      tenantId: a.id,
+      role: "tenant_admin",
+    });
     const outbox = () =>
       withTenant(db, a, (tx) => tx.select().from(tenantSchema.notificationOutbox));
     // The month's rollups hold 2,000 calls against 1,000 included: both thresholds crossed.

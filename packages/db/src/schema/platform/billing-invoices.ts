@@ -17,7 +17,12 @@ import { platform } from "./schema.ts";
 
 /** Invoices, their review, numbering, credit notes and payments (issue 5). Amounts in fen. */
 
-export const invoiceStatus = platform.enum("invoice_status", ["draft", "approved", "issued", "void"]);
+export const invoiceStatus = platform.enum("invoice_status", [
+  "draft",
+  "approved",
+  "issued",
+  "void",
+]);
 
 export const invoices = platform.table(
   "invoices",
