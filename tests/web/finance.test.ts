@@ -96,6 +96,43 @@ describe.each(drivers())("web finance pages on %s", (driver) => {
     expect(issued).toContain(`/api/v1/billing/documents/${invoiceId}/pdf`);
   });
 
+  it("lets a tenant admin subscribe to a module of the contract and end it after confirming", async () => {
+    const u = await tenants.create({ name: "订阅测试区" });
+    await createContract(db, {
+      tenant: u.slug,
+      startsOn: "2026-01-01",
+      modules: [{ module: "community" }],
+    });
+    const admin = await ids.create({ role: "tenant_admin", tenantId: u.id });
+    const browser = new Browser(webApp(db, clock));
+    browser.cookies.set("zy_session", await ids.signInStaff(admin.email, u.id));
+    const base = `/t/${u.slug}/console/modules`;
+    const page = await (await browser.get(base)).text();
+    expect(page).toContain("合同未包含");
+    expect((await browser.post(`${base}/community/subscribe`, {})).status).toBe(303);
+    const subs = () =>
+      db.orm
+        .select()
+        .from(platformSchema.subscriptions)
+        .where(eq(platformSchema.subscriptions.tenantId, u.id));
+    expect((await subs()).map((s) => [s.module, s.startsOn, s.endsOn])).toEqual([
+      ["community", "2026-11-02", null],
+    ]);
+    clock.advance(86_400_000); // a subscription ends after the day it started
+    browser.cookies.set("zy_session", await ids.signInStaff(admin.email, u.id)); // staff sessions idle out
+    expect((await browser.get(`${base}/community/end`)).status).toBe(200);
+    expect((await browser.post(`${base}/community/end`, {})).status).toBe(303);
+    expect((await subs())[0]?.endsOn).toBe("2026-11-03");
+    // A module outside the contract cannot be subscribed from the page either.
+    expect((await browser.post(`${base}/portal/subscribe`, {})).status).toBe(400);
+    await db.orm
+      .delete(platformSchema.subscriptions)
+      .where(eq(platformSchema.subscriptions.tenantId, u.id));
+    await db.orm
+      .delete(platformSchema.contracts)
+      .where(eq(platformSchema.contracts.tenantId, u.id));
+  });
+
   it("refuses the finance pages to an operator", async () => {
     const operator = await signedIn("operator");
     expect((await operator.get("/console/billing")).status).toBe(403);

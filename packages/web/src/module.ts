@@ -3,6 +3,7 @@ import type { PageDef } from "./page.ts";
 import { registerPages } from "./page.ts";
 import { accountPages, signInPages } from "./pages/auth.tsx";
 import { financePages } from "./pages/finance.tsx";
+import { modulePages } from "./pages/modules.tsx";
 import { portalPages } from "./pages/portal.tsx";
 import { supportPages } from "./pages/support.tsx";
 import { tenantConsolePages } from "./pages/tenant.tsx";
@@ -34,6 +35,7 @@ export const shellPages: PageDef[] = [
   ...portalPages,
   ...tenantConsolePages,
   ...supportPages,
+  ...modulePages,
 ];
 
 /** Module packages add their pages to the shell through this (same guards, layout, registry). */

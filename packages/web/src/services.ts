@@ -3,7 +3,21 @@ import { platformSchema, tenantSchema } from "@zhengyun/db";
 import { loadMigrations } from "@zhengyun/db/node";
 import { type Tenant, withPlatform, withTenant } from "@zhengyun/tenancy";
 import { appliedUpTo } from "@zhengyun/tenancy/node";
-import { and, asc, count, desc, eq, gte, ilike, inArray, ne, or } from "drizzle-orm";
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gt,
+  gte,
+  ilike,
+  inArray,
+  isNull,
+  lte,
+  ne,
+  or,
+} from "drizzle-orm";
 
 const { tenants, tenantDomains, usageDaily, memberships, users } = platformSchema;
 
@@ -164,4 +178,46 @@ export async function listSupportGrants(
       .orderBy(desc(g.createdAt))
       .limit(100),
   );
+}
+
+/** The module catalog as a tenant sees it on `day`: in its contract or not, and its subscription. */
+export async function moduleCatalog(db: Database, tenantId: string, day: string) {
+  const { billingModules, contracts, contractModules, subscriptions } = platformSchema;
+  return withPlatform(db, async (tx) => {
+    const modules = await tx.select().from(billingModules).orderBy(asc(billingModules.code));
+    const [contract] = await tx
+      .select({ id: contracts.id })
+      .from(contracts)
+      .where(
+        and(
+          eq(contracts.tenantId, tenantId),
+          lte(contracts.startsOn, day),
+          or(isNull(contracts.endsOn), gt(contracts.endsOn, day)),
+        ),
+      );
+    const allowed = contract
+      ? new Set(
+          (
+            await tx
+              .select({ module: contractModules.module })
+              .from(contractModules)
+              .where(eq(contractModules.contractId, contract.id))
+          ).map((r) => r.module),
+        )
+      : new Set<string>();
+    const subs = await tx
+      .select()
+      .from(subscriptions)
+      .where(
+        and(
+          eq(subscriptions.tenantId, tenantId),
+          or(isNull(subscriptions.endsOn), gt(subscriptions.endsOn, day)),
+        ),
+      );
+    return modules.map((m) => ({
+      ...m,
+      inContract: allowed.has(m.code),
+      subscription: subs.find((s) => s.module === m.code),
+    }));
+  });
 }
