@@ -17,6 +17,7 @@ const expected: Record<string, string[]> = {
     "platform.tenants:manage",
     "platform.support:request",
     "tenant.usage:read",
+    "tenant.subscriptions:manage",
   ],
   finance: [
     "platform.tenants:read",
@@ -31,6 +32,7 @@ const expected: Record<string, string[]> = {
     "tenant.apikeys:manage",
     "tenant.support:approve",
     "tenant.usage:read",
+    "tenant.subscriptions:manage",
   ],
   tenant_security_admin: ["tenant.accounts:manage"],
   tenant_auditor: ["tenant.audit:read", "tenant.audit:purge"],
