@@ -124,6 +124,44 @@ describe.each(drivers())("sessions and sign-in over HTTP on %s", (driver) => {
     expect((await me(busy)).status).toBe(401);
   });
 
+  it("with the session cache on, sign-out, password change and the idle limit stay exact", async () => {
+    const cached = authApp(db, ids.clock, { SESSION_CACHE_MS: "3600000" }).app;
+    const u = await ids.create({ role: "case_officer", tenantId: t.id });
+    const signInC = async (password = TEST_PASSWORD) =>
+      sessionOf(
+        await cached.request(
+          `/t/${t.slug}/api/v1/auth/sign-in`,
+          post({ email: u.email, password }),
+        ),
+      );
+    const meC = (cookie: string) =>
+      cached.request(`/t/${t.slug}/api/v1/auth/me`, { headers: { cookie } });
+    const a = await signInC();
+    expect((await meC(a)).status).toBe(200);
+    await cached.request(`/t/${t.slug}/api/v1/auth/sign-out`, {
+      method: "POST",
+      headers: { cookie: a },
+    });
+    expect((await meC(a)).status).toBe(401);
+
+    const b = await signInC();
+    expect((await meC(b)).status).toBe(200);
+    const changed = await cached.request(
+      `/t/${t.slug}/api/v1/auth/password`,
+      post({ currentPassword: TEST_PASSWORD, newPassword: "Cached-Pass-9" }, { cookie: b }),
+    );
+    expect(changed.status).toBe(204);
+    expect((await meC(b)).status).toBe(401);
+
+    const c = await signInC("Cached-Pass-9");
+    const start = ids.clock.now().getTime();
+    expect((await meC(c)).status).toBe(200);
+    ids.clock.set(start + 59_000);
+    expect((await meC(c)).status).toBe(200);
+    ids.clock.set(start + 30 * MIN);
+    expect((await meC(c)).status).toBe(401);
+  });
+
   it("signs out (audited in the tenant's chain) and clears the cookie", async () => {
     const u = await ids.create({ role: "case_officer", tenantId: t.id });
     const cookie = sessionOf(await signIn(u.email));

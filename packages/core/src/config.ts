@@ -62,6 +62,11 @@ export const configSchema = z.object({
   /** Citizen sessions (staff are fixed at 30 min idle / 12 h absolute). */
   CITIZEN_SESSION_IDLE_MIN: z.coerce.number().int().min(1).default(60),
   CITIZEN_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(24),
+  /**
+   * How long a validated session is reused without a database read (ms, never past its limits).
+   * Unset: 1000, or 0 under NODE_ENV=test so suites see revocations made outside HTTP at once.
+   */
+  SESSION_CACHE_MS: z.coerce.number().int().min(0).optional(),
   /** Stripe (optional): without both, invoices are paid by bank transfer only. */
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,

@@ -6,17 +6,22 @@ import {
   authenticateRequest,
   authorize,
   createRateLimiter,
+  defaultAuthOptions,
   type Permission,
+  principalFromSession,
   type RateLimiter,
+  readSessionCookie,
+  sessionManager,
 } from "@zhengyun/auth";
 import { type Clock, type Config, systemClock } from "@zhengyun/core";
 import type { AppEnv, Authenticator, Principal } from "@zhengyun/http";
-import { withTenant } from "@zhengyun/tenancy";
+import { withPlatform, withTenant } from "@zhengyun/tenancy";
 import type { Context } from "hono";
 import { isSelfPermission, SELF_PERMISSIONS } from "./account.ts";
 import { chainAuditHook } from "./audit-hook.ts";
-import { clientIp, isSecure } from "./client.ts";
+import { BEARER, clientIp, isSecure } from "./client.ts";
 import { TokenBuckets } from "./rate-limit.ts";
+import { SessionCache } from "./session-cache.ts";
 
 export interface IdentityOptions {
   config: Config;
@@ -35,6 +40,9 @@ export interface Identity {
   /** The identity verbs' context for this request: clock, limiter, audit hook, IP, UA, request id. */
   ctx(c: Context<AppEnv>): AuthCtx;
   secure(c: Context<AppEnv>): boolean;
+  /** Sign-out and password changes evict cached sessions at once. */
+  forgetSession(token: string): void;
+  forgetUser(userId: string): void;
 }
 
 export function authOptionsFrom(config: Config): Partial<AuthOptions> {
@@ -79,14 +87,44 @@ export function createIdentity(opts: IdentityOptions): Identity {
     };
   };
   const secure = (c: Context<AppEnv>) => isSecure(c, config);
+  const fullOptions = { ...defaultAuthOptions, ...options };
+  // Never longer than the touch interval: an active session's idle limit keeps sliding.
+  const sessions = new SessionCache(
+    Math.min(
+      config.SESSION_CACHE_MS ?? (config.NODE_ENV === "test" ? 0 : 1000),
+      fullOptions.sessionTouchMs,
+    ),
+    clock,
+  );
+
+  /** The session's principal, from the cache or from one control-plane transaction. */
+  const cachedSession = async (actx: AuthCtx, token: string, tenantId: string | null) => {
+    const hit = sessions.get(token, tenantId);
+    if (hit) return hit;
+    return withPlatform(actx.db, async () => {
+      const s = await sessionManager(actx.db, clock, fullOptions).validate(token);
+      if (!s || s.pending) return undefined;
+      const principal = await principalFromSession(actx, token, tenantId);
+      if (!principal) return undefined;
+      const limit = Math.min(s.idleExpiresAt.getTime(), s.absoluteExpiresAt.getTime());
+      sessions.set(token, tenantId, principal, new Date(limit));
+      return principal;
+    });
+  };
 
   const authenticator: Authenticator = {
     async authenticate(c) {
+      const tenantId = c.var.tenant?.id ?? null;
+      const authorization = c.req.header("authorization");
+      if (sessions.enabled && !BEARER.test(authorization ?? "")) {
+        const token = readSessionCookie(c.req.header("cookie"), secure(c));
+        return token ? cachedSession(ctx(c), token, tenantId) : undefined;
+      }
       const got = await authenticateRequest(ctx(c), {
         cookie: c.req.header("cookie"),
-        authorization: c.req.header("authorization"),
+        authorization,
         secure: secure(c),
-        tenantId: c.var.tenant?.id ?? null,
+        tenantId,
       });
       if (!got) return undefined;
       if (got.via === "apikey") keyBuckets.take(got.principal.id);
@@ -125,7 +163,15 @@ export function createIdentity(opts: IdentityOptions): Identity {
       );
     },
   };
-  return { config, clock, authenticator, ctx, secure };
+  return {
+    config,
+    clock,
+    authenticator,
+    ctx,
+    secure,
+    forgetSession: (token) => sessions.forgetToken(token),
+    forgetUser: (userId) => sessions.forgetUser(userId),
+  };
 }
 
 /** A signed-in account acting in its own scope: vendor staff on vendor routes, others in their tenant. */

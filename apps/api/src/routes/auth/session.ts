@@ -73,7 +73,10 @@ export function registerSession(app: App, identity: Identity): void {
   const out = async (c: Context<AppEnv>) => {
     const secure = identity.secure(c);
     const token = readSessionCookie(c.req.header("cookie"), secure);
-    if (token) await signOut({ ctx: identity.ctx(c), input: { token } });
+    if (token) {
+      identity.forgetSession(token);
+      await signOut({ ctx: identity.ctx(c), input: { token } });
+    }
     c.header("Set-Cookie", blankSessionCookie({ secure }).serialize());
     return c.body(null, 204);
   };
@@ -90,6 +93,7 @@ export function registerSession(app: App, identity: Identity): void {
       ctx: { ...ctx, actor },
       input: { userId: actor.id, ...body, tenantId: c.var.tenant?.id ?? null },
     });
+    identity.forgetUser(actor.id);
     c.header("Set-Cookie", blankSessionCookie({ secure: identity.secure(c) }).serialize());
     return c.body(null, 204);
   };

@@ -93,6 +93,7 @@ export function registerSignIn(app: App, identity: Identity): void {
   const handle = async (c: Context<AppEnv>, body: ReturnType<typeof signInBody.parse>) => {
     const tenant = c.var.tenant;
     const previousToken = readSessionCookie(c.req.header("cookie"), identity.secure(c));
+    if (previousToken) identity.forgetSession(previousToken);
     const r = await signIn({
       ctx: identity.ctx(c),
       input: {
