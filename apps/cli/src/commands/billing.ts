@@ -35,5 +35,16 @@ export function registerBillingCommands(program: Command, ctx: CliContext): Comm
         ctx.log(`skipped ${s.tenant}: invoice ${s.invoiceId} is ${s.status}`);
       ctx.log(`${r.drafts.length} drafts for ${r.period}`);
     });
+  billing
+    .command("quotas")
+    .description("alert tenant admins at 80% and 100% of this month's included allowances")
+    .action(async () => {
+      if (ctx.plan) return;
+      const { db } = await ctx.runtime();
+      const { checkQuotas } = await import("@zhengyun/billing");
+      for (const a of await checkQuotas(db)) {
+        ctx.out(`${a.tenantId} ${a.meter} ${a.thresholdPct}% (${a.quantity} of ${a.included})`);
+      }
+    });
   return billing;
 }
