@@ -118,26 +118,26 @@ async function settleChunk(
     query<Row>(
       tx,
       sql`select code, level, status from mi_institutions
-      where code = any(select jsonb_array_elements_text(${json(codes)}))`,
+      where code = any(array(select jsonb_array_elements_text(${json(codes)})))`,
     ),
     // Locked in id order: the person row is where concurrent settlements for one person queue.
     query<Row>(
       tx,
       sql`select id, national_id, scheme, employment, status, account_balance
-      from mi_persons where id = any(select jsonb_array_elements_text(${json(ids)}))
-        or national_id = any(select jsonb_array_elements_text(${json([...new Set(nids.values())])}))
+      from mi_persons where id = any(array(select jsonb_array_elements_text(${json(ids)})))
+        or national_id = any(array(select jsonb_array_elements_text(${json([...new Set(nids.values())])})))
       order by id for update`,
     ),
     query<Row>(
       tx,
       sql`select year, scheme, effective_from::text as f, params from mi_parameters
-      where year = any(select (jsonb_array_elements_text(${json(years)}))::int)
+      where year = any(array(select (jsonb_array_elements_text(${json(years)}))::int))
       order by effective_from desc`,
     ),
     query<Row>(
       tx,
       sql`select external_ref from mi_settlements
-      where external_ref = any(select jsonb_array_elements_text(${json(refs)}))`,
+      where external_ref = any(array(select jsonb_array_elements_text(${json(refs)})))`,
     ),
   ]);
   const instBy = new Map(insts.map((r) => [String(r.code), r]));
@@ -153,18 +153,15 @@ async function settleChunk(
   const keys = [...new Set(persons.map((p) => String(p.id)))].flatMap((id) =>
     years.map((year) => ({ person_id: id, year })),
   );
-  await query(
-    tx,
-    sql`insert into mi_accumulators (person_id, year)
-    select person_id, year from jsonb_to_recordset(${json(keys)}) as k(person_id text, year int)
-    on conflict do nothing`,
-  );
+  // One statement creates missing rows and locks and returns all of them (a no-op upsert), in key
+  // order; the persons are already locked, so no other settlement waits on these.
   const accRows = await query<Row>(
     tx,
-    sql`select a.* from mi_accumulators a
-    join jsonb_to_recordset(${json(keys)}) as k(person_id text, year int)
-      on a.person_id = k.person_id and a.year = k.year
-    order by a.person_id, a.year for update of a`,
+    sql`insert into mi_accumulators as a (person_id, year)
+    select person_id, year from jsonb_to_recordset(${json(keys)}) as k(person_id text, year int)
+    order by person_id, year
+    on conflict (person_id, year) do update set admissions = a.admissions
+    returning a.*`,
   );
   const accs = new Map<string, Accumulator>();
   for (const a of accRows) {
@@ -229,21 +226,6 @@ async function settleChunk(
     }
   }
   if (settlements.length === 0) return;
-  await query(
-    tx,
-    sql`insert into mi_settlements (id, person_id, institution_code, visit_type,
-      visit_date, year, admission_no, medfee_sumamt, fulamt_ownpay_amt, preselfpay_amt,
-      inscp_scp_amt, act_pay_dedc, hifp_pay, acct_pay, psn_cash_pay, fund_pay_sumamt, psn_part_amt,
-      items, external_ref, batch_id)
-    select id, person_id, institution_code, visit_type, visit_date, year, admission_no,
-      medfee_sumamt, fulamt_ownpay_amt, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay,
-      acct_pay, psn_cash_pay, fund_pay_sumamt, psn_part_amt, items, external_ref, batch_id
-    from jsonb_to_recordset(${json(settlements)}) as x(id text, person_id text,
-      institution_code text, visit_type text, visit_date date, year int, admission_no int,
-      medfee_sumamt bigint, fulamt_ownpay_amt bigint, preselfpay_amt bigint, inscp_scp_amt bigint,
-      act_pay_dedc bigint, hifp_pay bigint, acct_pay bigint, psn_cash_pay bigint,
-      fund_pay_sumamt bigint, psn_part_amt bigint, items jsonb, external_ref text, batch_id text)`,
-  );
   const accUpdates = [...touched].map((k) => {
     const [person_id, year] = k.split("|");
     const a = accs.get(k) as Accumulator;
@@ -256,42 +238,63 @@ async function settleChunk(
       n: a.admissions,
     };
   });
-  await query(
-    tx,
-    sql`update mi_accumulators a set outpatient_dedc_used = x.o,
+  const paid = persons
+    .filter((p) => balances.get(String(p.id)) !== Number(p.account_balance))
+    .map((p) => ({ id: p.id, b: balances.get(String(p.id)) }));
+  // The writes are independent: sent together, pipelined on the transaction's connection.
+  await Promise.all([
+    query(
+      tx,
+      sql`insert into mi_settlements (id, person_id, institution_code, visit_type,
+      visit_date, year, admission_no, medfee_sumamt, fulamt_ownpay_amt, preselfpay_amt,
+      inscp_scp_amt, act_pay_dedc, hifp_pay, acct_pay, psn_cash_pay, fund_pay_sumamt, psn_part_amt,
+      items, external_ref, batch_id)
+    select id, person_id, institution_code, visit_type, visit_date, year, admission_no,
+      medfee_sumamt, fulamt_ownpay_amt, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay,
+      acct_pay, psn_cash_pay, fund_pay_sumamt, psn_part_amt, items, external_ref, batch_id
+    from jsonb_to_recordset(${json(settlements)}) as x(id text, person_id text,
+      institution_code text, visit_type text, visit_date date, year int, admission_no int,
+      medfee_sumamt bigint, fulamt_ownpay_amt bigint, preselfpay_amt bigint, inscp_scp_amt bigint,
+      act_pay_dedc bigint, hifp_pay bigint, acct_pay bigint, psn_cash_pay bigint,
+      fund_pay_sumamt bigint, psn_part_amt bigint, items jsonb, external_ref text, batch_id text)`,
+    ),
+    query(
+      tx,
+      sql`update mi_accumulators a set outpatient_dedc_used = x.o,
       inpatient_dedc_used = x.i, fund_paid = x.f, admissions = x.n
     from jsonb_to_recordset(${json(accUpdates)}) as x(person_id text, year int, o bigint, i bigint, f bigint, n int)
     where a.person_id = x.person_id and a.year = x.year`,
-  );
-  const paid = persons.filter((p) => balances.get(String(p.id)) !== Number(p.account_balance));
-  if (paid.length > 0) {
-    const rows = paid.map((p) => ({ id: p.id, b: balances.get(String(p.id)) }));
-    await query(
-      tx,
-      sql`update mi_persons p set account_balance = x.b
-      from jsonb_to_recordset(${json(rows)}) as x(id text, b bigint) where p.id = x.id`,
-    );
-  }
-  if (reviews.length > 0) {
-    await query(
-      tx,
-      sql`insert into mi_reviews (settlement_id, rule)
+    ),
+    paid.length > 0 &&
+      query(
+        tx,
+        sql`update mi_persons p set account_balance = x.b
+      from jsonb_to_recordset(${json(paid)}) as x(id text, b bigint) where p.id = x.id`,
+      ),
+    reviews.length > 0 &&
+      query(
+        tx,
+        sql`insert into mi_reviews (settlement_id, rule)
       select settlement_id, rule from jsonb_to_recordset(${json(reviews)}) as x(settlement_id text, rule text)`,
-    );
-  }
-  await recordUsages(
-    tx,
-    settlements.map((s) => ({ meter: "mi.settlements", quantity: 1, eventId: `mi.setl.${s.id}` })),
-  );
-  await auditBatch(tx, {
-    actorId: ctx.actorId ?? null,
-    actorRole: ctx.actorRole ?? null,
-    tenantId: ctx.tenant.id,
-    action: "mi.settlement.batch",
-    objectType: "mi_batch",
-    objectId: report.batchId,
-    requestId: ctx.requestId ?? null,
-    counts: { settled: settlements.length },
-    input: JSON.stringify(chunk.map((p) => p.claim)),
-  });
+      ),
+    recordUsages(
+      tx,
+      settlements.map((s) => ({
+        meter: "mi.settlements",
+        quantity: 1,
+        eventId: `mi.setl.${s.id}`,
+      })),
+    ),
+    auditBatch(tx, {
+      actorId: ctx.actorId ?? null,
+      actorRole: ctx.actorRole ?? null,
+      tenantId: ctx.tenant.id,
+      action: "mi.settlement.batch",
+      objectType: "mi_batch",
+      objectId: report.batchId,
+      requestId: ctx.requestId ?? null,
+      counts: { settled: settlements.length },
+      input: JSON.stringify(chunk.map((p) => p.claim)),
+    }),
+  ]);
 }

@@ -49,27 +49,41 @@ async function findPerson(tx: Tx, c: Claim, lock: boolean) {
   return p;
 }
 
+/** The person's accumulator row for the year; with `lock`, created if absent and row-locked. */
 async function loadAccumulator(tx: Tx, personId: string, year: number, lock: boolean) {
   if (lock) {
-    await tx.insert(miAccumulators).values({ personId, year }).onConflictDoNothing();
+    // A no-op upsert creates, locks and returns the row in one round trip.
+    const [row] = await tx
+      .insert(miAccumulators)
+      .values({ personId, year })
+      .onConflictDoUpdate({
+        target: [miAccumulators.personId, miAccumulators.year],
+        set: { admissions: sql`${miAccumulators.admissions}` },
+      })
+      .returning();
+    if (row) return row;
   }
-  const q = tx
+  const [row] = await tx
     .select()
     .from(miAccumulators)
     .where(sql`${miAccumulators.personId} = ${personId} and ${miAccumulators.year} = ${year}`);
-  const [row] = lock ? await q.for("update") : await q;
   return row ?? { personId, year, ...emptyAccumulator() };
 }
 
 /** Computes a claim in the caller's transaction; with `commit` it locks and persists it. */
 async function run(tx: Tx, ctx: MiCtx, input: ClaimInput, commit: boolean) {
   const c = parseInput(claimSchema, input);
-  const inst = await activeInstitution(tx, c.institutionCode);
-  // The person row lock serialises one person's settlements (accumulators and personal account).
-  const p = await findPerson(tx, c, commit);
-  const policy = await policyFor(tx, p.scheme, c.date);
+  // Independent reads go out together (pipelined on the transaction's connection). The person row
+  // lock serialises one person's settlements (accumulators and personal account).
+  const [inst, p] = await Promise.all([
+    activeInstitution(tx, c.institutionCode),
+    findPerson(tx, c, commit),
+  ]);
   const year = Number(c.date.slice(0, 4));
-  const acc: Accumulator = await loadAccumulator(tx, p.id, year, commit);
+  const [policy, acc] = await Promise.all([
+    policyFor(tx, p.scheme, c.date),
+    loadAccumulator(tx, p.id, year, commit) as Promise<Accumulator>,
+  ]);
   const r = computeSettlement(c.items, {
     policy,
     level: inst.level,
@@ -92,39 +106,41 @@ async function run(tx: Tx, ctx: MiCtx, input: ClaimInput, commit: boolean) {
   if (!commit) return out;
   const id = newId("setl");
   const review = reviewRule(id, r.medfee_sumamt, policy.review);
-  const [saved] = await tx
-    .insert(miSettlements)
-    .values({
-      id,
+  const [[saved]] = await Promise.all([
+    tx
+      .insert(miSettlements)
+      .values({
+        id,
+        personId: p.id,
+        institutionCode: inst.code,
+        visitType: c.visitType,
+        visitDate: c.date,
+        year,
+        ...columns(r),
+        items: c.items,
+        externalRef: c.externalRef ?? null,
+      })
+      .onConflictDoNothing()
+      .returning({ id: miSettlements.id }),
+    tx
+      .update(miAccumulators)
+      .set(after)
+      .where(sql`${miAccumulators.personId} = ${p.id} and ${miAccumulators.year} = ${year}`),
+    r.acct_pay > 0 &&
+      tx
+        .update(miPersons)
+        .set({ accountBalance: p.accountBalance - r.acct_pay })
+        .where(eq(miPersons.id, p.id)),
+    review && tx.insert(miReviews).values({ settlementId: id, rule: review }),
+    recordUsage(tx, { meter: "mi.settlements", quantity: 1, eventId: `mi.setl.${id}` }),
+    audit(tx, ctx, "mi.settlement.create", "mi_settlement", id, {
       personId: p.id,
-      institutionCode: inst.code,
-      visitType: c.visitType,
-      visitDate: c.date,
-      year,
-      ...columns(r),
-      items: c.items,
-      externalRef: c.externalRef ?? null,
-    })
-    .onConflictDoNothing()
-    .returning({ id: miSettlements.id });
+      medfee_sumamt: r.medfee_sumamt,
+      fund_pay_sumamt: r.fund_pay_sumamt,
+    }),
+  ]);
+  // Nothing of this transaction survives the throw: the other writes roll back with it.
   if (!saved) throw new ConflictError(`Reference "${c.externalRef}" is already settled`);
-  await tx
-    .update(miAccumulators)
-    .set(after)
-    .where(sql`${miAccumulators.personId} = ${p.id} and ${miAccumulators.year} = ${year}`);
-  if (r.acct_pay > 0) {
-    await tx
-      .update(miPersons)
-      .set({ accountBalance: p.accountBalance - r.acct_pay })
-      .where(eq(miPersons.id, p.id));
-  }
-  if (review) await tx.insert(miReviews).values({ settlementId: id, rule: review });
-  await recordUsage(tx, { meter: "mi.settlements", quantity: 1, eventId: `mi.setl.${id}` });
-  await audit(tx, ctx, "mi.settlement.create", "mi_settlement", id, {
-    personId: p.id,
-    medfee_sumamt: r.medfee_sumamt,
-    fund_pay_sumamt: r.fund_pay_sumamt,
-  });
   return { ...out, setl_id: id, status: "settled" as const, review };
 }
 
