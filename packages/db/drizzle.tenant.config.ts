@@ -7,6 +7,7 @@ export default defineConfig({
     "./src/schema/tenant/index.ts",
     "../medical-insurance/src/schema.ts",
     "../community/src/schema.ts",
+    "../portal/src/schema.ts",
   ],
   out: "./migrations/tenant",
 });
