@@ -112,7 +112,9 @@ export async function searchRequests(
     .leftJoin(csServices, eq(csServices.code, csRequests.serviceCode))
     .leftJoin(csCentres, eq(csCentres.id, csRequests.centreId))
     .where(and(...where))
-    .orderBy(desc(csRequests.requestedAt), desc(csRequests.id))
+    // requested_at alone, so the (service_code, requested_at) index yields the order and the scan
+    // stops at the limit instead of sorting every match in the window.
+    .orderBy(desc(csRequests.requestedAt))
     .limit(MAX_RESULTS);
   return rows.map((h) => view(h, en));
 }
