@@ -79,6 +79,7 @@ describe.each(drivers())("medical HTTP on %s", (driver) => {
       [claim(p.id, { institutionCode: "NOPE0001" }), 400],
       [claim(p.id, { items: [{ code: "X", class: "甲", quantity: -2, unitPrice: 100 }] }), 400],
       [claim(p.id, { items: [{ code: "X", class: "丁", quantity: 1, unitPrice: 100 }] }), 400],
+      [claim(p.id, { date: "2026-02-30" }), 400],
       [claim(suspended.id), 409],
     ];
     for (const [body, status] of cases) {

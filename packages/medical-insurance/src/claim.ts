@@ -1,9 +1,13 @@
 import { z } from "zod";
 
-const isoDate = z
+/** `YYYY-MM-DD` naming a real day (Date.parse alone accepts February 30). */
+export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD")
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "no such date");
+  .refine((d) => {
+    const ms = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === d;
+  }, "no such date");
 
 const classes = { A: "A", B: "B", C: "C", 甲: "A", 乙: "B", 丙: "C" } as const;
 

@@ -3,13 +3,13 @@ import { query, type Tx } from "@zhengyun/db";
 import { withTenant } from "@zhengyun/tenancy";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import { isoDate } from "./claim.ts";
 import { audit, type MiCtx, parseInput } from "./context.ts";
 import { applyBp } from "./money.ts";
 import { policyFor } from "./parameters.ts";
 import { changeStatus } from "./persons.ts";
 import { miContributions, miPersonStatusHistory, miPersons } from "./schema.ts";
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD");
 export const contributionInput = z.object({
   personId: z.string().min(1),
   /** `YYYY-MM` for employees (monthly), `YYYY` for residents (annual). */

@@ -3,11 +3,11 @@ import type { Tx } from "@zhengyun/db";
 import { withTenant } from "@zhengyun/tenancy";
 import { and, asc, desc, eq, lte } from "drizzle-orm";
 import { z } from "zod";
+import { isoDate } from "./claim.ts";
 import { audit, type MiCtx, parseInput } from "./context.ts";
 import { type Policy, policySchema } from "./params.ts";
 import { miParameters } from "./schema.ts";
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD");
 export const scheme = z.enum(["310", "390"]);
 
 export const parametersInput = z
