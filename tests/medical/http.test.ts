@@ -155,6 +155,28 @@ describe.each(drivers())("medical HTTP on %s", (driver) => {
     expect(line.payable).toBe(line.fundPaySumamt - line.rejectedFundPay);
   });
 
+  it("serves parameters, institutions, the review queue and a person's record", async () => {
+    const get = async (path: string) => {
+      const res = await app.request(`${base()}${path}`, { headers: officer() });
+      expect(res.status).toBe(200);
+      return readJson(res);
+    };
+    expect((await get("/parameters?year=2026")).items).toHaveLength(2);
+    expect((await get("/institutions")).items.map((i: { level: string }) => i.level)).toContain(
+      "community",
+    );
+    expect(await get(`/institutions/${INSTITUTIONS["3"]}`)).toMatchObject({ level: "3" });
+    expect((await get("/reviews")).items).toEqual([]);
+    const p = await employee(ctx);
+    await post("/settlements", claim(p.id));
+    const record = await get(`/persons/${p.id}`);
+    expect(record.person.nationalId).toContain("********");
+    expect(record.accumulators[0]).toMatchObject({ year: 2026, admissions: 1 });
+    expect(record.settlements).toHaveLength(1);
+    const missing = await app.request(`${base()}/persons/psn_nope`, { headers: officer() });
+    expect(missing.status).toBe(404);
+  });
+
   it("publishes every medical route in the OpenAPI document", async () => {
     const doc = await readJson(await app.request("/api/openapi.json"));
     const paths = Object.keys(doc.paths).filter((p) => p.includes("/medical/"));
