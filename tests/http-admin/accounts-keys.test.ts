@@ -4,10 +4,17 @@ import { randomBytes } from "node:crypto";
 import { signIn } from "@zhengyun/auth";
 import type { Database } from "@zhengyun/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { identityFactory } from "../harness/identity.ts";
 import { drivers, openTestDatabase, type Tenant, tenantFactory } from "../harness/index.ts";
 import { readJson } from "../http/helpers.ts";
-import { adminApp, auditRows, type People, req, type SignedIn, signedIn } from "./helpers.ts";
+import {
+  adminApp,
+  auditRows,
+  type People,
+  req,
+  type SignedIn,
+  signedIn,
+  staffFactory,
+} from "./helpers.ts";
 
 const email = () => `staff-${randomBytes(5).toString("hex")}@example.test`;
 
@@ -28,7 +35,7 @@ describe.each(drivers())("accounts and API keys over HTTP on %s", (driver) => {
   beforeAll(async () => {
     db = await openTestDatabase(driver);
     tenants = tenantFactory(db);
-    people = identityFactory(db);
+    people = staffFactory(db);
     app = adminApp(db, people.clock);
     a = await tenants.create();
     b = await tenants.create();

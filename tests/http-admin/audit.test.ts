@@ -10,7 +10,6 @@ import { withPlatform } from "@zhengyun/tenancy";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliEnv, runCli } from "../cli/run-cli.ts";
-import { identityFactory } from "../harness/identity.ts";
 import { drivers, type Tenant, tenantFactory } from "../harness/index.ts";
 import { openScratchDatabase } from "../harness/scratch-database.ts";
 import { readJson } from "../http/helpers.ts";
@@ -23,6 +22,7 @@ import {
   req,
   type SignedIn,
   signedIn,
+  staffFactory,
 } from "./helpers.ts";
 
 const DAY = 86_400_000;
@@ -45,7 +45,7 @@ describe.each(drivers())("audit for auditors over HTTP on %s", (driver) => {
   beforeAll(async () => {
     ({ db, url, drop } = await openScratchDatabase(driver));
     tenants = tenantFactory(db);
-    people = identityFactory(db);
+    people = staffFactory(db);
     app = adminApp(db, people.clock);
     a = await tenants.create();
     b = await tenants.create();

@@ -3,11 +3,11 @@ import { createIdentity, identityModule } from "@zhengyun/api/auth";
 import { createNodeApp } from "@zhengyun/api/node-app";
 import { writeAudit } from "@zhengyun/audit";
 import { sessionCookieName, signIn } from "@zhengyun/auth";
-import { type Clock, loadConfig, type Secrets } from "@zhengyun/core";
+import { type Clock, loadConfig, ManualClock, type Secrets } from "@zhengyun/core";
 import { type Database, type Tx, tenantSchema } from "@zhengyun/db";
 import { type TenantRef, withPlatform, withTenant } from "@zhengyun/tenancy";
 import { asc, eq } from "drizzle-orm";
-import { type identityFactory, TEST_PASSWORD } from "../harness/identity.ts";
+import { identityFactory, TEST_PASSWORD } from "../harness/identity.ts";
 
 export const AUDIT_KEY = "http-admin-audit-key-0123456789";
 export const ORIGIN = "http://localhost";
@@ -28,6 +28,7 @@ export function adminApp(db: Database, clock: Clock) {
     RATE_LIMIT_IP_BURST: "100000",
     RATE_LIMIT_TENANT_PER_SEC: "100000",
     RATE_LIMIT_TENANT_BURST: "100000",
+    RATE_LIMIT_API_KEY_BURST: "100000",
   });
   // The server's own identity: real sessions and API keys, the one policy, support-access audit.
   const identity = createIdentity({ config, clock });
@@ -37,12 +38,19 @@ export function adminApp(db: Database, clock: Clock) {
     logger: quiet,
     isReady: () => true,
     authenticator: identity.authenticator,
+    clock,
     secrets,
   };
   return createNodeApp(deps, [identityModule(identity)]);
 }
 
 export type People = ReturnType<typeof identityFactory>;
+
+/**
+ * Users for a suite on a manual clock that starts now: sessions, support-grant windows, purge
+ * cut-offs and the database's audit times all agree (the app gets the same clock).
+ */
+export const staffFactory = (db: Database): People => identityFactory(db, new ManualClock());
 
 /** A signed-in user of `role` (in `tenantId`, or at the vendor): id, login and request headers. */
 export async function signedIn(people: People, role: string, tenantId: string | null) {

@@ -1,12 +1,20 @@
 // First: metering builds its zod schemas at import, and they need zod-openapi's extension loaded.
 import "@zhengyun/api";
+import { listRoutes } from "@zhengyun/api";
 import type { Database } from "@zhengyun/db";
 import { findTenantBySlug } from "@zhengyun/tenancy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { identityFactory } from "../harness/identity.ts";
 import { drivers, openTestDatabase, type Tenant, tenantFactory } from "../harness/index.ts";
 import { readJson } from "../http/helpers.ts";
-import { adminApp, auditRows, type People, req, type SignedIn, signedIn } from "./helpers.ts";
+import {
+  adminApp,
+  auditRows,
+  type People,
+  req,
+  type SignedIn,
+  signedIn,
+  staffFactory,
+} from "./helpers.ts";
 
 describe.each(drivers())("tenant lifecycle and support access over HTTP on %s", (driver) => {
   let db: Database;
@@ -23,7 +31,7 @@ describe.each(drivers())("tenant lifecycle and support access over HTTP on %s", 
   beforeAll(async () => {
     db = await openTestDatabase(driver);
     tenants = tenantFactory(db);
-    people = identityFactory(db);
+    people = staffFactory(db);
     app = adminApp(db, people.clock);
     a = await tenants.create();
     b = await tenants.create();
@@ -138,6 +146,40 @@ describe.each(drivers())("tenant lifecycle and support access over HTTP on %s", 
       userAgent: "http-admin-test",
     });
     expect(await auditRows(db, a, "support.revoke")).toHaveLength(1);
+  });
+
+  it("lets vendor staff reach business data only while an approved grant is in force, each access audited", async () => {
+    // Any business read the app serves on a tenant's own path will do; found, not named.
+    const route = listRoutes(app).find(
+      (r) => r.method === "GET" && r.permission === "mi:read" && !/\{(?!tenant\})/.test(r.path),
+    );
+    if (!route) throw new Error("no mi:read route registered");
+    const url = route.path.replace("{tenant}", a.slug);
+    expect((await app.request(url, req("GET", operator))).status).toBe(403);
+    const asked = await app.request(
+      "/api/v1/support-access",
+      req("POST", operator, {
+        tenant: a.slug,
+        scope: ["mi:read"],
+        reason: "排查结算参数",
+        minutes: 30,
+      }),
+    );
+    const grant = await readJson(asked);
+    const path = `/t/${a.slug}/api/v1/support-grants/${grant.id}`;
+    expect((await app.request(`${path}/approve`, req("POST", adminA))).status).toBe(200);
+    // Past the guard: whatever the module answers next, it is not a refusal.
+    expect([401, 403, 404]).not.toContain((await app.request(url, req("GET", operator))).status);
+    // Another tenant's data stays closed, and so does a permission outside the grant's scope.
+    expect(
+      (await app.request(route.path.replace("{tenant}", b.slug), req("GET", operator))).status,
+    ).toBe(403);
+    const [access] = (await auditRows(db, a, "support.access")).filter(
+      (r) => r.objectId === grant.id,
+    );
+    expect(access).toMatchObject({ actorId: operator.id, data: { permission: "mi:read" } });
+    expect((await app.request(`${path}/revoke`, req("POST", adminA))).status).toBe(200);
+    expect((await app.request(url, req("GET", operator))).status).toBe(403);
   });
 
   it("lets the tenant admin reject a request, and refuses bad requests writing nothing", async () => {

@@ -6,9 +6,15 @@ import { authorize, createApiKey, type Permission, type Principal } from "@zheng
 import type { Database } from "@zhengyun/db";
 import { platformSchema } from "@zhengyun/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { identityFactory } from "../harness/identity.ts";
 import { drivers, openTestDatabase, type Tenant, tenantFactory } from "../harness/index.ts";
-import { adminApp, type People, req, type SignedIn, signedIn } from "../http-admin/helpers.ts";
+import {
+  adminApp,
+  type People,
+  req,
+  type SignedIn,
+  signedIn,
+  staffFactory,
+} from "../http-admin/helpers.ts";
 
 const { roleIds, vendorRoles } = platformSchema;
 const isVendorRole = (r: string) => (vendorRoles as readonly string[]).includes(r);
@@ -62,7 +68,7 @@ describe.each(drivers())("route × role × tenant matrix on %s", (driver) => {
   beforeAll(async () => {
     db = await openTestDatabase(driver);
     tenants = tenantFactory(db);
-    people = identityFactory(db);
+    people = staffFactory(db);
     app = adminApp(db, people.clock);
     routes = listRoutes(app);
     a = await tenants.create();
