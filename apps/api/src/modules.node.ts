@@ -3,6 +3,7 @@ import { billingPayApiModule } from "@zhengyun/billing/payments";
 import type { ApiModule } from "@zhengyun/http";
 import { medicalModule } from "@zhengyun/medical-insurance";
 import { usageModule } from "@zhengyun/metering/http";
+import { portalNodeModule } from "@zhengyun/portal/node";
 import { webModule } from "@zhengyun/web";
 import { adminModule } from "./routes/admin/index.ts";
 import { auditModule } from "./routes/audit/index.ts";
@@ -18,4 +19,5 @@ export const nodeModules: ApiModule[] = [
   medicalModule,
   billingApiModule,
   billingPayApiModule,
+  portalNodeModule,
 ];

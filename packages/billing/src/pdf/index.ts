@@ -1,2 +1,3 @@
+export { cjkFont } from "./font.ts";
 export { renderDocumentPdf } from "./render.ts";
 export * from "./view.ts";

@@ -1,0 +1,19 @@
+/**
+ * The portal module (issue 7): working-day calendar, service-item catalogue, online applications
+ * against statutory deadlines, certificates with public verification. Worker-safe: the staff and
+ * application routes (uploads, PDFs) are `portalNodeModule` in `@zhengyun/portal/node`.
+ */
+import type { ApiModule } from "@zhengyun/http";
+import { registerPublicRoutes } from "./routes/public.ts";
+
+export * from "./applications.ts";
+export * from "./calendar.ts";
+export * from "./catalogue.ts";
+export * from "./certificates.ts";
+export * from "./context.ts";
+export * from "./materials.ts";
+export * from "./rating.ts";
+export * from "./schema.ts";
+export * from "./workflow.ts";
+
+export const portalModule: ApiModule = { name: "portal", register: registerPublicRoutes };

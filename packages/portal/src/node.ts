@@ -1,0 +1,14 @@
+/** Node-only part of the portal: application and staff routes (uploads, certificate PDFs). */
+import type { ApiModule } from "@zhengyun/http";
+import { registerApplicationRoutes } from "./routes/applications.ts";
+import { registerStaffRoutes } from "./routes/staff.ts";
+
+export { renderCertificatePdf } from "./certificate-pdf.ts";
+
+export const portalNodeModule: ApiModule = {
+  name: "portal-staff",
+  register(app) {
+    registerApplicationRoutes(app);
+    registerStaffRoutes(app);
+  },
+};
