@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+// First: zod-openapi must extend zod before any module builds schemas with `.openapi` (see report).
+import "@zhengyun/api";
 import { type RunningServer, startServer } from "@zhengyun/api/server";
 import { confirmTotp, createUser, enrollTotp, totpCode } from "@zhengyun/auth";
 import { loadConfig } from "@zhengyun/core";
@@ -109,7 +111,7 @@ describe.runIf(chromiumAvailable())("browser journeys", () => {
     await page.context().close();
   });
 
-  it("the tenant admin enrols TOTP and creates an API key; the security admin creates a staff account", async () => {
+  it("the tenant admin enrols TOTP, subscribes to a module and creates an API key; the security admin creates a staff account", async () => {
     const page = await fresh();
     await page.goto(`${server.url}/t/${tenantSlug}/console/sign-in?lang=en`);
     expect(await page.getAttribute("html", "lang")).toBe("en");
@@ -122,6 +124,23 @@ describe.runIf(chromiumAvailable())("browser journeys", () => {
     await page.getByRole("button", { name: "Continue" }).click();
     await step(page, "08-admin-recovery-codes");
     await page.getByRole("link", { name: "Continue" }).click();
+    // The vendor's contract with the new tenant allows the community module.
+    const t = await findTenantBySlug(rt.db, tenantSlug);
+    // Loaded late: billing pulls in metering's schemas, which must be built after zod-openapi extends zod.
+    const { createContract } = await import("@zhengyun/billing");
+    await createContract(rt.db, {
+      tenant: tenantSlug,
+      startsOn: "2026-01-01",
+      modules: [{ module: "community" }],
+    });
+    await page.getByRole("link", { name: "Modules" }).click();
+    await step(page, "09a-modules");
+    await page
+      .getByRole("button", { name: /^Subscribe/ })
+      .first()
+      .click();
+    expect(await page.textContent("main")).toContain("Subscribed (since");
+    await step(page, "09b-subscribed");
     await page.getByRole("link", { name: "API keys" }).click();
     await page.getByLabel("Name").fill("Open311 bridge");
     await page.getByRole("button", { name: "Create key" }).click();
@@ -130,7 +149,6 @@ describe.runIf(chromiumAvailable())("browser journeys", () => {
     await page.context().close();
 
     const email = `security@${tenantSlug}.test`;
-    const t = await findTenantBySlug(rt.db, tenantSlug);
     await createUser({
       ctx: { db: rt.db },
       input: { login: email, password: PASSWORD, role: "tenant_security_admin", tenantId: t?.id },
