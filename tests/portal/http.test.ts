@@ -1,0 +1,174 @@
+// First: module packages build zod schemas at import, and they need zod-openapi's extension loaded.
+import "@zhengyun/api";
+import type { Database } from "@zhengyun/db";
+import { portalApplications, portalItems } from "@zhengyun/portal";
+import { withTenant } from "@zhengyun/tenancy";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { drivers, openTestDatabase, type Tenant, tenantFactory } from "../harness/index.ts";
+import { req, type SignedIn, signedIn, staffFactory } from "../http-admin/helpers.ts";
+import { licence } from "./fixtures.ts";
+import { PNG, portalApp, postUpload, scratchStore } from "./helpers.ts";
+
+describe.each(drivers())("portal over HTTP on %s", (driver) => {
+  let db: Database;
+  let tenants: ReturnType<typeof tenantFactory>;
+  let people: ReturnType<typeof staffFactory>;
+  let s3: Awaited<ReturnType<typeof scratchStore>>;
+  let app: ReturnType<typeof portalApp>;
+  let a: Tenant;
+  let b: Tenant;
+  let citizen: SignedIn;
+  let other: SignedIn;
+  let officer: SignedIn;
+  let editor: SignedIn;
+  let officerB: SignedIn;
+  const base = (t: Tenant) => `/t/${t.slug}/api/v1/portal`;
+  const call = (method: string, path: string, who?: SignedIn, body?: unknown) =>
+    app.request(path, req(method, who, body));
+
+  beforeAll(async () => {
+    db = await openTestDatabase(driver);
+    tenants = tenantFactory(db);
+    people = staffFactory(db);
+    s3 = await scratchStore();
+    app = portalApp(db, people.clock, s3.store);
+    a = await tenants.create();
+    b = await tenants.create();
+    citizen = await signedIn(people, "citizen", a.id);
+    other = await signedIn(people, "citizen", a.id);
+    officer = await signedIn(people, "case_officer", a.id);
+    editor = await signedIn(people, "portal_editor", a.id);
+    officerB = await signedIn(people, "case_officer", b.id);
+    const put = await call("PUT", `${base(a)}/items/000172001.01`, editor, licence());
+    expect(put.status).toBe(200);
+  });
+  afterAll(async () => {
+    await s3.close();
+    await people.cleanup([a.id, b.id]);
+    await tenants.cleanup();
+    await db.close();
+  });
+
+  const upload = async (who: SignedIn, declared: string, body: Uint8Array) => {
+    const res = await call("POST", `${base(a)}/uploads`, who, { contentType: declared });
+    expect(res.status).toBe(201);
+    return postUpload(await res.json(), declared, body);
+  };
+  const countApplications = async () =>
+    (await withTenant(db, a, (tx) => tx.select().from(portalApplications))).length;
+
+  it("a citizen applies with an upload and tracks it; staff read it; others get 404", async () => {
+    const key = await upload(citizen, "image/png", PNG);
+    const res = await call("POST", `${base(a)}/applications`, citizen, {
+      itemCode: "000172001.01",
+      applicantName: "张三",
+      form: { shopName: "张记" },
+      materials: [{ name: "营业执照", upload: key }],
+    });
+    expect(res.status).toBe(201);
+    const made = await res.json();
+    expect(made.application).toMatchObject({ state: "received", itemCode: "000172001.01" });
+    expect(made.application.materials[0]).toMatchObject({
+      name: "营业执照",
+      contentType: "image/png",
+    });
+    const id = made.application.id;
+    const own = await call("GET", `${base(a)}/applications/${made.application.tracking}`, citizen);
+    expect(own.status).toBe(200);
+    expect((await own.json()).timeline.map((e: { action: string }) => e.action)).toEqual([
+      "submit",
+    ]);
+    expect((await call("GET", `${base(a)}/applications/${id}`, officer)).status).toBe(200);
+    // Another citizen, and staff without case permissions, learn nothing.
+    expect((await call("GET", `${base(a)}/applications/${id}`, other)).status).toBe(404);
+    expect((await call("GET", `${base(a)}/applications/${id}`, editor)).status).toBe(404);
+    expect((await call("GET", `${base(b)}/applications/${id}`, officerB)).status).toBe(404);
+  });
+
+  it("refuses an upload whose content does not match its declared type, writing nothing", async () => {
+    const before = await countApplications();
+    const key = await upload(citizen, "application/pdf", PNG);
+    const res = await call("POST", `${base(a)}/applications`, citizen, {
+      itemCode: "000172001.01",
+      applicantName: "张三",
+      form: { shopName: "张记" },
+      materials: [{ name: "营业执照", upload: key }],
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    expect(await countApplications()).toBe(before);
+  });
+
+  it("answers invalid input with problem+json and writes nothing", async () => {
+    const before = await countApplications();
+    for (const body of [
+      {},
+      { itemCode: "000172001.01", applicantName: "" },
+      { itemCode: "000172001.01", applicantName: "李四", form: {} },
+    ]) {
+      const res = await call("POST", `${base(a)}/applications`, citizen, body);
+      expect(res.status).toBe(400);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+    }
+    expect(await countApplications()).toBe(before);
+    const bad = await call(
+      "PUT",
+      `${base(a)}/items/X9`,
+      editor,
+      licence({ code: "X9", promisedDays: 30 }),
+    );
+    expect(bad.status).toBe(400);
+    const items = await withTenant(db, a, (tx) => tx.select().from(portalItems));
+    expect(items.map((i) => i.code)).toEqual(["000172001.01"]);
+  });
+
+  it("keeps staff routes from citizens and from other tenants", async () => {
+    expect((await call("GET", `${base(a)}/queue`, citizen)).status).toBe(403);
+    expect((await call("GET", `${base(a)}/queue`, officerB)).status).toBe(404);
+    expect((await call("GET", `${base(a)}/queue`)).status).toBe(401);
+    const q = await call("GET", `${base(a)}/queue`, officer);
+    expect(q.status).toBe(200);
+    expect((await q.json()).items[0]).toMatchObject({ state: "received", overdue: false });
+    expect(
+      (await call("PUT", `${base(a)}/items/X1`, officer, licence({ code: "X1" }))).status,
+    ).toBe(403);
+  });
+
+  it("staff notice, citizen corrects, staff approve and issue; anyone verifies", async () => {
+    const res = await call("POST", `${base(a)}/applications`, citizen, {
+      itemCode: "000172001.01",
+      applicantName: "王五",
+      form: { shopName: "王记" },
+    });
+    const { id } = (await res.json()).application;
+    const act = (body: unknown) =>
+      call("POST", `${base(a)}/applications/${id}/actions`, officer, body);
+    expect((await act({ action: "notice", missing: ["营业执照"] })).status).toBe(200);
+    expect((await act({ action: "accept" })).status).toBe(409);
+    const key = await upload(citizen, "image/png", PNG);
+    const fixed = await call("POST", `${base(a)}/applications/${id}/supplement`, citizen, {
+      materials: [{ name: "营业执照", upload: key }],
+    });
+    expect(fixed.status).toBe(200);
+    for (const body of [{ action: "accept" }, { action: "review" }, { action: "approve" }]) {
+      expect((await act(body)).status).toBe(200);
+    }
+    const issued = await call("POST", `${base(a)}/applications/${id}/certificate`, officer, {});
+    expect(issued.status).toBe(201);
+    const cert = await issued.json();
+    const verify = await app.request(`${base(a)}/certificates/${cert.code}/verification`);
+    expect(verify.status).toBe(200);
+    expect(await verify.json()).toMatchObject({ code: cert.code, status: "valid", holder: "王五" });
+    const pdf = await call("GET", `${base(a)}/certificates/${cert.code}/pdf`, citizen);
+    expect(pdf.status).toBe(200);
+    expect(new TextDecoder().decode((await pdf.arrayBuffer()).slice(0, 5))).toBe("%PDF-");
+    expect((await call("GET", `${base(a)}/certificates/${cert.code}/pdf`, other)).status).toBe(404);
+    const revoked = await call("POST", `${base(a)}/certificates/${cert.code}/revocation`, officer, {
+      reason: "申请人撤回",
+    });
+    expect((await revoked.json()).status).toBe("revoked");
+    const unknown = await app.request(`${base(a)}/certificates/NOSUCHCODE2345/verification`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("content-type")).toContain("application/problem+json");
+  });
+});
