@@ -1,13 +1,16 @@
 // First: module packages build zod schemas at import, and they need zod-openapi's extension loaded.
 import "@zhengyun/api";
 import type { Database } from "@zhengyun/db";
-import { portalApplications, portalItems } from "@zhengyun/portal";
+import { portalApplications, portalItems, type Verification } from "@zhengyun/portal";
+import type { ApplicationView } from "@zhengyun/portal/node";
 import { withTenant } from "@zhengyun/tenancy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drivers, openTestDatabase, type Tenant, tenantFactory } from "../harness/index.ts";
 import { req, type SignedIn, signedIn, staffFactory } from "../http-admin/helpers.ts";
 import { licence } from "./fixtures.ts";
 import { PNG, portalApp, postUpload, scratchStore } from "./helpers.ts";
+
+type Presigned = { url: string; fields: Record<string, string>; key: string };
 
 describe.each(drivers())("portal over HTTP on %s", (driver) => {
   let db: Database;
@@ -52,7 +55,7 @@ describe.each(drivers())("portal over HTTP on %s", (driver) => {
   const upload = async (who: SignedIn, declared: string, body: Uint8Array) => {
     const res = await call("POST", `${base(a)}/uploads`, who, { contentType: declared });
     expect(res.status).toBe(201);
-    return postUpload(await res.json(), declared, body);
+    return postUpload((await res.json()) as Presigned, declared, body);
   };
   const countApplications = async () =>
     (await withTenant(db, a, (tx) => tx.select().from(portalApplications))).length;
@@ -66,7 +69,7 @@ describe.each(drivers())("portal over HTTP on %s", (driver) => {
       materials: [{ name: "营业执照", upload: key }],
     });
     expect(res.status).toBe(201);
-    const made = await res.json();
+    const made = (await res.json()) as ApplicationView;
     expect(made.application).toMatchObject({ state: "received", itemCode: "000172001.01" });
     expect(made.application.materials[0]).toMatchObject({
       name: "营业执照",
@@ -75,7 +78,7 @@ describe.each(drivers())("portal over HTTP on %s", (driver) => {
     const id = made.application.id;
     const own = await call("GET", `${base(a)}/applications/${made.application.tracking}`, citizen);
     expect(own.status).toBe(200);
-    expect((await own.json()).timeline.map((e: { action: string }) => e.action)).toEqual([
+    expect(((await own.json()) as ApplicationView).timeline.map((e) => e.action)).toEqual([
       "submit",
     ]);
     expect((await call("GET", `${base(a)}/applications/${id}`, officer)).status).toBe(200);
@@ -128,7 +131,10 @@ describe.each(drivers())("portal over HTTP on %s", (driver) => {
     expect((await call("GET", `${base(a)}/queue`)).status).toBe(401);
     const q = await call("GET", `${base(a)}/queue`, officer);
     expect(q.status).toBe(200);
-    expect((await q.json()).items[0]).toMatchObject({ state: "received", overdue: false });
+    expect(((await q.json()) as { items: unknown[] }).items[0]).toMatchObject({
+      state: "received",
+      overdue: false,
+    });
     expect(
       (await call("PUT", `${base(a)}/items/X1`, officer, licence({ code: "X1" }))).status,
     ).toBe(403);
@@ -140,7 +146,7 @@ describe.each(drivers())("portal over HTTP on %s", (driver) => {
       applicantName: "王五",
       form: { shopName: "王记" },
     });
-    const { id } = (await res.json()).application;
+    const { id } = ((await res.json()) as ApplicationView).application;
     const act = (body: unknown) =>
       call("POST", `${base(a)}/applications/${id}/actions`, officer, body);
     expect((await act({ action: "notice", missing: ["营业执照"] })).status).toBe(200);
@@ -155,7 +161,7 @@ describe.each(drivers())("portal over HTTP on %s", (driver) => {
     }
     const issued = await call("POST", `${base(a)}/applications/${id}/certificate`, officer, {});
     expect(issued.status).toBe(201);
-    const cert = await issued.json();
+    const cert = (await issued.json()) as Verification;
     const verify = await app.request(`${base(a)}/certificates/${cert.code}/verification`);
     expect(verify.status).toBe(200);
     expect(await verify.json()).toMatchObject({ code: cert.code, status: "valid", holder: "王五" });
@@ -166,7 +172,7 @@ describe.each(drivers())("portal over HTTP on %s", (driver) => {
     const revoked = await call("POST", `${base(a)}/certificates/${cert.code}/revocation`, officer, {
       reason: "申请人撤回",
     });
-    expect((await revoked.json()).status).toBe("revoked");
+    expect(((await revoked.json()) as Verification).status).toBe("revoked");
     const unknown = await app.request(`${base(a)}/certificates/NOSUCHCODE2345/verification`);
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get("content-type")).toContain("application/problem+json");

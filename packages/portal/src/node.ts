@@ -4,6 +4,7 @@ import { registerApplicationRoutes } from "./routes/applications.ts";
 import { registerStaffRoutes } from "./routes/staff.ts";
 
 export { renderCertificatePdf } from "./certificate-pdf.ts";
+export type { ApplicationView } from "./routes/applications.ts";
 
 export const portalNodeModule: ApiModule = {
   name: "portal-staff",

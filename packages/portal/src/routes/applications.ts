@@ -54,6 +54,7 @@ export const timelineSchema = z.array(
 export const applicationViewSchema = z
   .object({ application: applicationSchema, timeline: timelineSchema })
   .openapi("PortalApplicationView");
+export type ApplicationView = z.infer<typeof applicationViewSchema>;
 
 /** Staff holding cases:read see every application of the tenant; anyone else only their own. */
 export const isCaseStaff = (c: Context<AppEnv>): boolean => {
