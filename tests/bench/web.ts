@@ -180,5 +180,9 @@ for (const [label, path] of [
     `p50 ${r.p50.toFixed(2)} ms, ${(r.bytes / 1024).toFixed(0)} KiB (session, queries and render)`,
   );
 }
-line("invoice with its chart", "not measured", "needs a billing run seeded in this bench (not done yet)");
+line(
+  "invoice with its chart",
+  "not measured",
+  "needs a billing run seeded in this bench (not done yet)",
+);
 await db.close();
