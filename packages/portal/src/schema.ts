@@ -158,3 +158,4 @@ export const portalCertificates = pgTable("portal_certificates", {
 export type PortalItem = typeof portalItems.$inferSelect;
 export type PortalApplication = typeof portalApplications.$inferSelect;
 export type PortalCertificate = typeof portalCertificates.$inferSelect;
+export * from "./schema-publishing.ts";
