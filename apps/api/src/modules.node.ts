@@ -1,5 +1,6 @@
 import { billingApiModule } from "@zhengyun/billing/http";
 import { billingPayApiModule } from "@zhengyun/billing/payments";
+import { communityNodeModule } from "@zhengyun/community/node";
 import type { ApiModule } from "@zhengyun/http";
 import { medicalModule } from "@zhengyun/medical-insurance";
 import { usageModule } from "@zhengyun/metering/http";
@@ -20,4 +21,5 @@ export const nodeModules: ApiModule[] = [
   billingApiModule,
   billingPayApiModule,
   portalNodeModule,
+  communityNodeModule,
 ];

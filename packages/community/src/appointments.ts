@@ -117,15 +117,24 @@ export async function bookSlot({
   });
 }
 
-/** Cancels a booking and frees its seat; cancelling twice is refused. */
+/**
+ * Cancels a booking and frees its seat; cancelling twice is refused. With `userId`, only that
+ * resident's own booking (anyone else's is "not found").
+ */
 export async function cancelBooking({ ctx, input }: { ctx: CsCtx; input: unknown }) {
-  const i = parse(z.object({ bookingId: z.string().min(1) }), input);
+  const i = parse(z.object({ bookingId: z.string().min(1), userId: z.string().optional() }), input);
   await withTenant(ctx.db, ctx.tenant, async (tx) => {
     const now = nowOf(ctx);
     const [b] = await tx
       .update(csBookings)
       .set({ status: "cancelled", cancelledAt: now })
-      .where(and(eq(csBookings.id, i.bookingId), eq(csBookings.status, "booked")))
+      .where(
+        and(
+          eq(csBookings.id, i.bookingId),
+          eq(csBookings.status, "booked"),
+          i.userId ? eq(csBookings.userId, i.userId) : undefined,
+        ),
+      )
       .returning();
     if (!b) throw new NotFoundError(`No active booking ${i.bookingId}`);
     await tx

@@ -138,3 +138,25 @@ export function routeCentre(
 export function parentOf(centres: CentreRow[], centre: CentreRow): CentreRow | undefined {
   return centre.parentId ? centres.find((c) => c.id === centre.parentId) : undefined;
 }
+
+/** A tenant admin edits a centre's public details (its place in the tree stays). */
+export async function updateCentre({ ctx, input }: { ctx: CsCtx; input: unknown }) {
+  const i = parse(
+    centreInput
+      .pick({ name: true, address: true, openingHours: true, contact: true, lat: true, long: true })
+      .extend({ id: z.string().min(1) }),
+    input,
+  );
+  return withTenant(ctx.db, ctx.tenant, async (tx) => {
+    const { id, ...fields } = i;
+    const [row] = await tx.update(csCentres).set(fields).where(eq(csCentres.id, id)).returning();
+    if (!row) throw new NotFoundError(`No centre ${id}`);
+    await writeAudit(tx, {
+      ...auditActor(ctx),
+      action: "cs.centre.update",
+      objectType: "cs_centre",
+      objectId: id,
+    });
+    return row;
+  });
+}

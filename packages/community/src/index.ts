@@ -19,5 +19,6 @@ export { searchRequests } from "./open311/reads.ts";
 export * from "./requests.ts";
 export * from "./schema.ts";
 export * from "./services.ts";
+export * from "./views.ts";
 
 export const communityModule: ApiModule = { name: "community", register: registerOpen311 };
