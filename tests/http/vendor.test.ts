@@ -7,7 +7,7 @@ import { drivers, openTestDatabase, randomSlug, tenantFactory } from "../harness
 import { asPrincipal, json, readJson, testAuthenticator, testDeps } from "./helpers.ts";
 
 const { tenants: tenantsTable } = platformSchema;
-const creator = asPrincipal({ scopes: ["tenants:create"] });
+const creator = asPrincipal({ scopes: ["platform.tenants:manage"] });
 
 describe.each(drivers())("POST /api/v1/tenants on %s", (driver) => {
   let db: Database;
@@ -53,6 +53,12 @@ describe.each(drivers())("POST /api/v1/tenants on %s", (driver) => {
     const [row] = await db.orm.select().from(tenantsTable).where(eq(tenantsTable.slug, slug));
     expect(row?.id).toBe(body.id);
     if (row) factory.track(row);
+    // The vendor's audit chain records the creation, committed with the tenant.
+    const audit = await db.orm
+      .select()
+      .from(platformSchema.platformAuditLog)
+      .where(eq(platformSchema.platformAuditLog.objectId, body.id as string));
+    expect(audit.map((a) => a.action)).toEqual(["tenant.create"]);
     const profile = await app.request(`/t/${slug}/api/v1/profile`);
     expect(profile.status).toBe(200);
     // A second create for the same slug is a conflict, not a silent success.

@@ -1,5 +1,5 @@
+import { z } from "@hono/zod-openapi";
 import { type FieldIssue, ValidationError } from "@zhengyun/core";
-import { z } from "zod";
 import type { UsageEventInput } from "./validate.ts";
 import { MAX_BATCH } from "./validate.ts";
 

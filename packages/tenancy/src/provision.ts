@@ -1,5 +1,5 @@
 import { ConflictError, newId, ValidationError } from "@zhengyun/core";
-import { type Database, ensureRole, ident, platformSchema, query } from "@zhengyun/db";
+import { type Database, ensureRole, ident, platformSchema, query, type Tx } from "@zhengyun/db";
 import type { Migration } from "@zhengyun/db/node";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -48,7 +48,13 @@ function parse(input: ProvisionInput) {
 export async function provisionTenant(
   db: Database,
   input: ProvisionInput,
-  opts: { upToIdx?: number; activate?: boolean; migrations?: readonly Migration[] } = {},
+  opts: {
+    upToIdx?: number;
+    activate?: boolean;
+    migrations?: readonly Migration[];
+    /** Runs in the provisioning transaction once the tenant is active (the vendor's audit record). */
+    audit?: (tx: Tx, tenant: Tenant) => Promise<void>;
+  } = {},
 ): Promise<Tenant> {
   const data = parse(input);
   let parentId: string | null = null;
@@ -125,6 +131,11 @@ export async function provisionTenant(
       .set({ status: "active", updatedAt: new Date() })
       .where(eq(tenants.id, tenant.id))
       .returning();
-    return active ?? tenant;
+    const done = active ?? tenant;
+    if (opts.audit) {
+      await tx.execute(sql`select set_config('search_path', 'platform', true)`);
+      await opts.audit(tx, done);
+    }
+    return done;
   });
 }

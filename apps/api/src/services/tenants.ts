@@ -1,5 +1,5 @@
 import { ConflictError } from "@zhengyun/core";
-import type { Database } from "@zhengyun/db";
+import type { Database, Tx } from "@zhengyun/db";
 import { findTenantByHost, findTenantBySlug, type Tenant } from "@zhengyun/tenancy";
 import { type ProvisionInput, provisionTenant } from "@zhengyun/tenancy/node";
 
@@ -9,7 +9,11 @@ import { type ProvisionInput, provisionTenant } from "@zhengyun/tenancy/node";
  * Taken domains are refused up front too: provisionTenant would find them only after writing the
  * tenant's row, and a refused request must write nothing.
  */
-export async function createTenant(db: Database, input: ProvisionInput): Promise<Tenant> {
+export async function createTenant(
+  db: Database,
+  input: ProvisionInput,
+  audit: (tx: Tx, tenant: Tenant) => Promise<void>,
+): Promise<Tenant> {
   const existing = await findTenantBySlug(db, input.slug);
   if (existing && existing.status !== "provisioning") {
     throw new ConflictError(`slug "${input.slug}" is already taken`);
@@ -19,5 +23,5 @@ export async function createTenant(db: Database, input: ProvisionInput): Promise
     if (owner && owner.id !== existing?.id)
       throw new ConflictError(`domain ${host} is already taken`);
   }
-  return provisionTenant(db, input);
+  return provisionTenant(db, input, { audit });
 }

@@ -1,8 +1,26 @@
 import { ConflictError, slugProblem } from "@zhengyun/core";
-import type { Database } from "@zhengyun/db";
+import type { Database, Tx } from "@zhengyun/db";
 import { type Command, Option } from "commander";
 import type { CliContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
+
+/** Tenant lifecycle changes made from the CLI are vendor actions: a record on the vendor chain. */
+async function cliTenantAudit(
+  tx: Tx,
+  action: string,
+  t: { id: string; slug: string },
+  data: Record<string, unknown>,
+): Promise<void> {
+  const { writeAudit } = await import("@zhengyun/audit");
+  await writeAudit(tx, {
+    action,
+    actorRole: "cli",
+    tenantId: t.id,
+    objectType: "tenant",
+    objectId: t.id,
+    data: { ...data, slug: t.slug, via: "cli" },
+  });
+}
 
 export function checkSlug(slug: string, what = "slug"): string {
   const problem = slugProblem(slug);
@@ -41,13 +59,17 @@ export function registerTenantCommands(tenant: Command, ctx: CliContext): void {
       if (existing && existing.status !== "provisioning") {
         throw new ConflictError(`tenant "${slug}" already exists (${existing.status})`);
       }
-      const t = await provisionTenant(db, {
-        slug,
-        name: o.name,
-        level: o.level,
-        domains: o.domain ?? [],
-        ...(o.parent ? { parentSlug: o.parent } : {}),
-      });
+      const t = await provisionTenant(
+        db,
+        {
+          slug,
+          name: o.name,
+          level: o.level,
+          domains: o.domain ?? [],
+          ...(o.parent ? { parentSlug: o.parent } : {}),
+        },
+        { audit: (tx, created) => cliTenantAudit(tx, "tenant.create", created, {}) },
+      );
       ctx.out(`created tenant ${t.slug} (${t.id}) ${t.name} ${t.level} ${t.status}`);
     });
 
@@ -83,7 +105,9 @@ export function registerTenantCommands(tenant: Command, ctx: CliContext): void {
         const { db } = await ctx.runtime();
         const tenancy = await import("@zhengyun/tenancy");
         const run = verb === "suspend" ? tenancy.suspendTenant : tenancy.resumeTenant;
-        const t = await run(db, slug);
+        const t = await run(db, slug, new Date(), (tx, changed, from) =>
+          cliTenantAudit(tx, `tenant.${verb}`, changed, { from, to: changed.status }),
+        );
         ctx.out(`${t.slug} ${t.status}`);
       });
   }

@@ -75,7 +75,7 @@ async function findLive(c: Context<AppEnv>, slug: string): Promise<Tenant> {
 }
 
 /** The operator's change and its vendor-chain record commit together. */
-function auditChange(c: Context<AppEnv>, action: string): TenantChangeHook {
+export function auditChange(c: Context<AppEnv>, action: string): TenantChangeHook {
   const p = principalOf(c);
   return async (tx, t, from) => {
     await writeAudit(tx, {

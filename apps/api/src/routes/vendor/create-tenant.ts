@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { slugProblem } from "@zhengyun/core";
 import { type App, defineRoute } from "@zhengyun/http";
 import { createTenant } from "../../services/tenants.ts";
+import { auditChange } from "../admin/tenants.ts";
 
 export const createTenantBody = z
   .object({
@@ -35,7 +36,7 @@ export type TenantResponse = z.infer<typeof tenantSchema>;
 export const createTenantRoute = defineRoute({
   method: "post",
   path: "/api/v1/tenants",
-  permission: "tenants:create",
+  permission: "platform.tenants:manage",
   tags: ["vendor"],
   summary: "Provision a tenant (schema, role, template tables)",
   request: {
@@ -48,7 +49,10 @@ export const createTenantRoute = defineRoute({
 
 export function registerCreateTenant(app: App): void {
   app.openapi(createTenantRoute, async (c) => {
-    const t = await createTenant(c.var.deps.db, c.req.valid("json"));
+    const audit = auditChange(c, "tenant.create");
+    const t = await createTenant(c.var.deps.db, c.req.valid("json"), (tx, created) =>
+      audit(tx, created, "provisioning"),
+    );
     const body = tenantSchema.parse({ ...t, createdAt: t.createdAt.toISOString() });
     return c.json(body, 201);
   });
