@@ -144,7 +144,9 @@ export async function updateCentre({ ctx, input }: { ctx: CsCtx; input: unknown 
   const i = parse(
     centreInput
       .pick({ name: true, address: true, openingHours: true, contact: true, lat: true, long: true })
-      .extend({ id: z.string().min(1) }),
+      .partial()
+      .extend({ id: z.string().min(1) })
+      .refine((o) => Object.keys(o).length > 1, { message: "nothing to change", path: ["name"] }),
     input,
   );
   return withTenant(ctx.db, ctx.tenant, async (tx) => {
