@@ -4,9 +4,11 @@
  * application routes (uploads, PDFs) are `portalNodeModule` in `@zhengyun/portal/node`.
  */
 import type { ApiModule } from "@zhengyun/http";
+import { registerArticleReads } from "./routes/articles-public.ts";
 import { registerPublicRoutes } from "./routes/public.ts";
 
 export * from "./applications.ts";
+export * from "./articles.ts";
 export * from "./calendar.ts";
 export * from "./catalogue.ts";
 export * from "./certificates.ts";
@@ -14,6 +16,13 @@ export * from "./context.ts";
 export * from "./materials.ts";
 export * from "./rating.ts";
 export * from "./schema.ts";
+export * from "./search-tokens.ts";
 export * from "./workflow.ts";
 
-export const portalModule: ApiModule = { name: "portal", register: registerPublicRoutes };
+export const portalModule: ApiModule = {
+  name: "portal",
+  register(app) {
+    registerPublicRoutes(app);
+    registerArticleReads(app);
+  },
+};

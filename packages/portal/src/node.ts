@@ -1,6 +1,7 @@
 /** Node-only part of the portal: application and staff routes (uploads, certificate PDFs). */
 import type { ApiModule } from "@zhengyun/http";
 import { registerApplicationRoutes } from "./routes/applications.ts";
+import { registerArticleStaff } from "./routes/articles-staff.ts";
 import { registerStaffRoutes } from "./routes/staff.ts";
 
 export { renderCertificatePdf } from "./certificate-pdf.ts";
@@ -11,5 +12,6 @@ export const portalNodeModule: ApiModule = {
   register(app) {
     registerApplicationRoutes(app);
     registerStaffRoutes(app);
+    registerArticleStaff(app);
   },
 };
