@@ -159,3 +159,4 @@ export type PortalItem = typeof portalItems.$inferSelect;
 export type PortalApplication = typeof portalApplications.$inferSelect;
 export type PortalCertificate = typeof portalCertificates.$inferSelect;
 export * from "./schema-publishing.ts";
+export * from "./schema-service.ts";
