@@ -7,6 +7,7 @@ import { drivers, openTestDatabase, type Tenant, tenantFactory } from "../harnes
 import { adminApp, type People, req, type SignedIn, staffFactory } from "../http-admin/helpers.ts";
 import { HOME, type Town, town } from "./helpers.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers, checked by the assertions below
 type Json = Record<string, any>;
 
 describe.each(drivers())("community staff and resident routes on %s", (driver) => {

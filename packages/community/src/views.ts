@@ -1,7 +1,7 @@
 import { ConflictError, ForbiddenError, NotFoundError } from "@zhengyun/core";
 import type { Tx } from "@zhengyun/db";
 import { withTenant } from "@zhengyun/tenancy";
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { allCentres, inPaths, staffPaths } from "./centres.ts";
 import type { CsCtx } from "./context.ts";
 import { rateRequest } from "./handling.ts";
@@ -181,7 +181,7 @@ export async function staffSlots(ctx: CsCtx, from: Date) {
     tx
       .select()
       .from(csSlots)
-      .where(and(inArray(csSlots.centreId, ids), sql`${csSlots.startsAt} >= ${from}`))
+      .where(and(inArray(csSlots.centreId, ids), gte(csSlots.startsAt, from)))
       .orderBy(asc(csSlots.startsAt))
       .limit(500),
   );

@@ -18,6 +18,7 @@ import { reportInput, reportOf } from "../http/resident.ts";
 import { ratingInput } from "../http/staff.ts";
 import { submitRequest } from "../requests.ts";
 import { activeServices, rateOwnRequest, residentRequest, residentRequests } from "../views.ts";
+import { AttributeFields, attributeAnswers } from "./attributes.tsx";
 import {
   at,
   Facts,
@@ -35,23 +36,43 @@ import {
 
 const userOf = (p: PageCtx) => p.principal?.id ?? "";
 
+/**
+ * Two steps without JavaScript: choose the service (a GET form), then describe the problem with
+ * that service's own questions.
+ */
 async function reportForm(p: PageCtx, errors: FieldErrors = {}) {
   const t = tr(p);
   const services = await activeServices(pageCtx(p));
   const name = (s: { nameZh: string; nameEn: string }) => (p.lang === "en" ? s.nameEn : s.nameZh);
+  const code = p.form.serviceCode ?? p.c.req.query("service");
+  const service = services.find((s) => s.code === code);
+  const status = Object.keys(errors).length ? { status: 400 as const } : {};
+  if (!service) {
+    return renderPage(
+      p,
+      <form method="get" action={at(p, `${PORTAL}/report`)} class="card">
+        <Field
+          name="service"
+          label={t("report.service")}
+          options={services.map((s) => ({ value: s.code, label: name(s) }))}
+          required
+        />
+        {p.langExplicit && <input type="hidden" name="lang" value={p.lang} />}
+        <button type="submit">{t("report.next")}</button>
+      </form>,
+      { title: t("report.title") },
+    );
+  }
   return renderPage(
     p,
     <>
       <ErrorSummary p={p} errors={errors} />
+      <p>
+        {t("report.service")}: <strong>{name(service)}</strong>{" "}
+        <a href={link(p, `${PORTAL}/report`)}>{t("report.change")}</a>
+      </p>
       <Form action={link(p, `${PORTAL}/report`)}>
-        <Field
-          name="serviceCode"
-          label={t("report.service")}
-          value={p.form.serviceCode}
-          error={errors.serviceCode}
-          options={services.map((s) => ({ value: s.code, label: name(s) }))}
-          required
-        />
+        <input type="hidden" name="serviceCode" value={service.code} />
         <Field
           name="description"
           label={t("report.description")}
@@ -59,6 +80,7 @@ async function reportForm(p: PageCtx, errors: FieldErrors = {}) {
           error={errors.description}
           multiline
         />
+        <AttributeFields defs={service.attributes} form={p.form} errors={errors} />
         <Field
           name="address"
           label={t("report.address")}
@@ -73,7 +95,6 @@ async function reportForm(p: PageCtx, errors: FieldErrors = {}) {
           hint={t("report.coordsHint")}
           value={p.form.lat}
           error={errors.lat}
-          type="text"
         />
         <Field name="long" label={t("report.long")} value={p.form.long} error={errors.long} />
         <Field
@@ -87,7 +108,7 @@ async function reportForm(p: PageCtx, errors: FieldErrors = {}) {
         <button type="submit">{t("report.submit")}</button>
       </Form>
     </>,
-    { title: t("report.title"), ...(Object.keys(errors).length ? { status: 400 } : {}) },
+    { title: t("report.title"), ...status },
   );
 }
 
@@ -210,6 +231,7 @@ export const residentPages: PageDef[] = [
         lat: num(f.lat),
         long: num(f.long),
         phone: str(f.phone),
+        attributes: attributeAnswers(f),
       };
       const v = validate(p.t, reportInput, input);
       if (!v.ok) return reportForm(p, v.errors);
