@@ -2,18 +2,24 @@ import { ConflictError, ManualClock, NotFoundError, ValidationError } from "@zhe
 import type { Database } from "@zhengyun/db";
 import {
   actOnApplication,
+  answerConsultation,
   applyDeemedAcceptance,
+  confirmPayment,
+  escalateOverdue,
   exportCatalogue,
   getApplication,
   importCatalogue,
   issueCertificate,
   listItems,
   type PortalCtx,
+  paymentOf,
   portalApplications,
+  publicQa,
   rateApplication,
   revokeCertificate,
   saveItem,
   submitApplication,
+  submitConsultation,
   verifyCertificate,
 } from "@zhengyun/portal";
 import { withTenant } from "@zhengyun/tenancy";
@@ -184,6 +190,83 @@ describe.each(drivers())("portal applications and certificates on %s", (driver) 
     expect(r.followup?.dueAt.toISOString()).toBe("2026-05-20T15:59:59.999Z");
     await expect(
       rateApplication({ ctx: citizen(), ref: app.tracking, input: { rating: 5 } }),
+    ).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it("consultations: routed to the item's department, escalated when overdue, published as Q&A", async () => {
+    clock.set("2026-09-24T02:00:00Z"); // Thursday before the Mid-Autumn holiday (25th–27th)
+    const ask = await submitConsultation({
+      ctx: citizen(),
+      input: {
+        kind: "consultation",
+        name: "张三",
+        subject: "办理时限",
+        question: "需要多久？",
+        itemCode: "000172001.01",
+      },
+    });
+    expect(ask.department).toBe("行政审批科");
+    // 5 working days: 28, 29, 30 September, then 8, 9 October after National Day (10th works).
+    expect(ask.dueAt.toISOString()).toBe("2026-10-09T15:59:59.999Z");
+    const complaint = await submitConsultation({
+      ctx: citizen(),
+      input: {
+        kind: "complaint",
+        name: "张三",
+        subject: "态度",
+        question: "窗口人员态度差",
+        department: "督查室",
+      },
+    });
+    await expect(
+      submitConsultation({
+        ctx: citizen(),
+        input: { kind: "complaint", name: "张三", subject: "x", question: "y" },
+      }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    clock.set("2026-10-09T16:00:00Z");
+    expect(await escalateOverdue(staff())).toBe(2);
+    await answerConsultation({
+      ctx: staff(),
+      id: ask.id,
+      input: { answer: "承诺时限10个工作日", publish: true },
+    });
+    await expect(
+      answerConsultation({
+        ctx: staff(),
+        id: complaint.id,
+        input: { answer: "已核实", publish: true },
+      }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    const qa = await publicQa(staff());
+    expect(qa).toHaveLength(1);
+    expect(qa[0]).not.toHaveProperty("name");
+  });
+
+  it("an item with a fee opens a payment order that staff confirm once", async () => {
+    await saveItem({
+      ctx: staff(),
+      input: licence({ code: "000172002", name: "收费事项", feeFen: 12_050 }),
+    });
+    const app = await submitApplication({
+      ctx: citizen(),
+      input: { itemCode: "000172002", applicantName: "张三", form: { shopName: "张记" } },
+    });
+    const order = await paymentOf(staff(), app.id);
+    expect(order).toMatchObject({ amountFen: 12_050, state: "pending", provider: "counter" });
+    expect(order?.reference).toMatch(/^PAY[2-9A-HJKMNP-TV-Z]{12}$/);
+    const ref = order?.reference ?? "";
+    await expect(
+      confirmPayment({ ctx: staff(), reference: ref, input: { method: "bank" } }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    const paid = await confirmPayment({
+      ctx: staff(),
+      reference: ref,
+      input: { method: "bank", bankReference: "B123" },
+    });
+    expect(paid?.state).toBe("paid");
+    await expect(
+      confirmPayment({ ctx: staff(), reference: ref, input: { method: "counter" } }),
     ).rejects.toBeInstanceOf(ConflictError);
   });
 });

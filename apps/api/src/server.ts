@@ -10,6 +10,7 @@ import type { App, Authenticator, Logger } from "@zhengyun/http";
 import { HttpProblem, problemResponse, toProblem } from "@zhengyun/http";
 import { type Jobs, startJobs } from "@zhengyun/jobs";
 import { createRequestCounter, ingestEvents, type RequestCounter } from "@zhengyun/metering";
+import { startPortalJobs } from "@zhengyun/portal/jobs";
 import { bootRuntime, type LocalAdmin, type Runtime } from "@zhengyun/runtime";
 import pino from "pino";
 import { createApp } from "./app.ts";
@@ -118,6 +119,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     if (jobs.queue) await startReminderJob(jobs.queue, rt.db, { logger });
     // Supervision (督办): overdue community requests rise to the parent centre.
     if (jobs.queue) await startEscalation(jobs.queue, rt.db, logger);
+    // Scheduled articles, deemed acceptance (5 working days), overdue consultations.
+    if (jobs.queue) await startPortalJobs(jobs.queue, rt.db, logger);
     ready = true;
     for (const line of describeStart(rt, url)) print(line);
   })();

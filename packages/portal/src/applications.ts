@@ -8,6 +8,7 @@ import { z } from "zod";
 import { tenantCalendar } from "./calendar.ts";
 import { findItem } from "./catalogue.ts";
 import { auditActor, nowOf, type PortalCtx, parse } from "./context.ts";
+import { openPaymentOrder } from "./fees.ts";
 import { acceptMaterial, type MaterialStore } from "./materials.ts";
 import {
   type AttachedMaterial,
@@ -123,6 +124,7 @@ export async function submitApplication({
       actorId: applicant.id,
       at: now,
     });
+    if (item.feeFen > 0) await openPaymentOrder(tx, row.id, item.feeFen, now);
     await recordUsage(tx, {
       meter: "portal.applications",
       quantity: 1,

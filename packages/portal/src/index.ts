@@ -6,13 +6,16 @@
 import type { ApiModule } from "@zhengyun/http";
 import { registerArticleReads } from "./routes/articles-public.ts";
 import { registerPublicRoutes } from "./routes/public.ts";
+import { registerQaRoute } from "./routes/service.ts";
 
 export * from "./applications.ts";
 export * from "./articles.ts";
 export * from "./calendar.ts";
 export * from "./catalogue.ts";
 export * from "./certificates.ts";
+export * from "./consultations.ts";
 export * from "./context.ts";
+export * from "./fees.ts";
 export * from "./materials.ts";
 export * from "./rating.ts";
 export * from "./schema.ts";
@@ -24,5 +27,6 @@ export const portalModule: ApiModule = {
   register(app) {
     registerPublicRoutes(app);
     registerArticleReads(app);
+    registerQaRoute(app);
   },
 };

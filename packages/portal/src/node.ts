@@ -2,6 +2,7 @@
 import type { ApiModule } from "@zhengyun/http";
 import { registerApplicationRoutes } from "./routes/applications.ts";
 import { registerArticleStaff } from "./routes/articles-staff.ts";
+import { registerServiceRoutes } from "./routes/service.ts";
 import { registerStaffRoutes } from "./routes/staff.ts";
 
 export { renderCertificatePdf } from "./certificate-pdf.ts";
@@ -13,5 +14,6 @@ export const portalNodeModule: ApiModule = {
     registerApplicationRoutes(app);
     registerStaffRoutes(app);
     registerArticleStaff(app);
+    registerServiceRoutes(app);
   },
 };
