@@ -284,4 +284,23 @@ describe.each(drivers())("sessions and sign-in over HTTP on %s", (driver) => {
     const vendor = (await vendorAudit(db)).filter((r) => r.actorId === u.id).map((r) => r.action);
     expect(vendor).toEqual(expect.arrayContaining(["auth.password_ok", "auth.totp"]));
   });
+
+  it("completes a pending sign-in only where it began", async () => {
+    const u = await ids.create({ role: "operator" });
+    const first = await readJson(
+      await app.request("/api/v1/auth/sign-in", post({ email: u.email, password: TEST_PASSWORD })),
+    );
+    ids.clock.advance(30_000);
+    const code = totpCode(first.enrollment.secret, ids.clock.now());
+    const elsewhere = await app.request(
+      `/t/${t.slug}/api/v1/auth/totp`,
+      post({ pendingToken: first.pendingToken, code }),
+    );
+    expect(elsewhere.status).toBe(401);
+    const here = await app.request(
+      "/api/v1/auth/totp",
+      post({ pendingToken: first.pendingToken, code }),
+    );
+    expect(here.status).toBe(200);
+  });
 });

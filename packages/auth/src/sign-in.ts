@@ -136,11 +136,20 @@ export async function verifyTotp({
   ctx: AuthCtx;
   input: unknown;
 }): Promise<SignInResult> {
-  const i = parse(z.object({ pendingToken: z.string(), code: z.string().trim().max(32) }), input);
+  const i = parse(
+    z.object({
+      pendingToken: z.string(),
+      code: z.string().trim().max(32),
+      /** The URL's tenant (null on the vendor route): a pending session only completes where it began. */
+      tenantId: z.string().nullable().optional(),
+    }),
+    input,
+  );
   const opts = optionsOf(ctx);
   const sessions = sessionManager(ctx.db, clockOf(ctx), opts);
   const pending = await sessions.validate(i.pendingToken);
   if (!pending?.pending) throw invalidCredentials();
+  if (i.tenantId !== undefined && pending.tenantId !== i.tenantId) throw invalidCredentials();
   const now = clockOf(ctx).now();
   const factorKey = `totp:${pending.userId}`;
   const done = await withPlatform(ctx.db, async (tx): Promise<SignInResult | undefined> => {

@@ -110,7 +110,14 @@ export function registerSignIn(app: App, identity: Identity): void {
   app.openapi(tenantSignInRoute, async (c) => c.json(await handle(c, c.req.valid("json")), 200));
 
   const second = async (c: Context<AppEnv>, body: ReturnType<typeof totpBody.parse>) =>
-    answer(c, identity, await verifyTotp({ ctx: identity.ctx(c), input: body }));
+    answer(
+      c,
+      identity,
+      await verifyTotp({
+        ctx: identity.ctx(c),
+        input: { ...body, tenantId: c.var.tenant?.id ?? null },
+      }),
+    );
   app.openapi(vendorTotpRoute, async (c) => c.json(await second(c, c.req.valid("json")), 200));
   app.openapi(tenantTotpRoute, async (c) => c.json(await second(c, c.req.valid("json")), 200));
 }
