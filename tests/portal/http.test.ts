@@ -173,8 +173,41 @@ describe.each(drivers())("portal over HTTP on %s", (driver) => {
       reason: "申请人撤回",
     });
     expect(((await revoked.json()) as Verification).status).toBe("revoked");
+    const page = await app.request(`/t/${a.slug}/verify/${cert.code}?lang=en`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Revoked");
+    expect((await app.request(`/t/${a.slug}/verify/NOSUCHCODE2345`)).status).toBe(404);
     const unknown = await app.request(`${base(a)}/certificates/NOSUCHCODE2345/verification`);
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get("content-type")).toContain("application/problem+json");
+  });
+
+  it("staff work a case from the console pages; citizens cannot open them", async () => {
+    const res = await call("POST", `${base(a)}/applications`, citizen, {
+      itemCode: "000172001.01",
+      applicantName: "赵六",
+      form: { shopName: "赵记" },
+    });
+    const { id, tracking } = ((await res.json()) as ApplicationView).application;
+    const queue = await app.request(`/t/${a.slug}/console/portal/queue`, req("GET", officer));
+    expect(queue.status).toBe(200);
+    expect(await queue.text()).toContain(tracking);
+    expect(
+      (await app.request(`/t/${a.slug}/console/portal/queue`, req("GET", citizen))).status,
+    ).toBe(403);
+    const page = `/t/${a.slug}/console/portal/applications/${id}`;
+    const form = (action: string) =>
+      app.request(page, {
+        method: "POST",
+        headers: { ...officer.headers, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ action, reason: "", missing: "" }).toString(),
+      });
+    expect((await form("accept")).status).toBe(303);
+    const track = await app.request(`/t/${a.slug}/track/${tracking}`, req("GET", citizen));
+    expect(track.status).toBe(200);
+    expect(await track.text()).toContain("已受理");
+    expect((await app.request(`/t/${a.slug}/track/${tracking}`, req("GET", other))).status).toBe(
+      404,
+    );
   });
 });

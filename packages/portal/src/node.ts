@@ -1,5 +1,8 @@
 /** Node-only part of the portal: application and staff routes (uploads, certificate PDFs). */
 import type { ApiModule } from "@zhengyun/http";
+import { addPages } from "@zhengyun/web";
+import { publicPages } from "./pages/public.tsx";
+import { staffPages } from "./pages/staff.tsx";
 import { registerApplicationRoutes } from "./routes/applications.ts";
 import { registerArticleStaff } from "./routes/articles-staff.ts";
 import { registerServiceRoutes } from "./routes/service.ts";
@@ -15,5 +18,6 @@ export const portalNodeModule: ApiModule = {
     registerStaffRoutes(app);
     registerArticleStaff(app);
     registerServiceRoutes(app);
+    addPages(app, [...publicPages, ...staffPages]);
   },
 };
