@@ -3,6 +3,7 @@ import { billingPayApiModule } from "@zhengyun/billing/payments";
 import { communityNodeModule } from "@zhengyun/community/node";
 import type { ApiModule } from "@zhengyun/http";
 import { medicalModule } from "@zhengyun/medical-insurance";
+import { medicalPagesModule } from "@zhengyun/medical-insurance/pages";
 import { usageModule } from "@zhengyun/metering/http";
 import { portalNodeModule } from "@zhengyun/portal/node";
 import { webModule } from "@zhengyun/web";
@@ -18,6 +19,7 @@ export const nodeModules: ApiModule[] = [
   auditModule,
   webModule,
   medicalModule,
+  medicalPagesModule,
   billingApiModule,
   billingPayApiModule,
   portalNodeModule,
