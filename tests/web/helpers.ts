@@ -7,9 +7,9 @@ import { eq } from "drizzle-orm";
 type App = ReturnType<typeof createApp>;
 
 /** The app with the web shell, as the Node server registers it, on a test database and clock. */
-export function webApp(db: Database, clock: Clock): App {
+export function webApp(db: Database, clock: Clock, env: Record<string, string> = {}): App {
   const app = createApp({
-    config: loadConfig({ NODE_ENV: "test" }),
+    config: loadConfig({ NODE_ENV: "test", ...env }),
     db,
     clock,
     logger: { info() {}, warn() {}, error() {} },

@@ -1,4 +1,5 @@
 export type { ChainTarget } from "./chain.ts";
+export { type ChainEvent, chainAuditHook, writeTenantAudit } from "./chain-hook.ts";
 export { type AuditAlgorithm, type AuditKey, auditKeyFrom } from "./key.ts";
 export { type PurgeResult, purgeAudit, RETENTION_DAYS } from "./purge.ts";
 export {
@@ -19,6 +20,7 @@ export {
   writeAudit,
 } from "./record.ts";
 export { type SealResult, sealAll, sealChain, startSealer } from "./seal.ts";
+export { type RequestMeta, tenantChangeAudit } from "./tenant-change.ts";
 export {
   type BreakReason,
   type BrokenLink,

@@ -14,6 +14,7 @@ export {
 } from "./authenticate.ts";
 export { authorize, type GrantView, type Principal, type TenantArg } from "./authorize.ts";
 export { registerCitizen } from "./citizens.ts";
+export { authOptionsFrom } from "./config-options.ts";
 export * from "./context.ts";
 export * from "./cookies.ts";
 export { invalidCredentials } from "./errors.ts";

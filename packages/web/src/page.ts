@@ -1,13 +1,17 @@
+import { chainAuditHook, tenantChangeAudit } from "@zhengyun/audit";
 import {
   type AuthCtx,
   type Permission as AuthPermission,
   authenticateRequest,
+  authOptionsFrom,
   authorize,
+  createRateLimiter,
   type Principal,
+  type RateLimiter,
 } from "@zhengyun/auth";
 import { isDomainError } from "@zhengyun/core";
-import type { App, AppEnv } from "@zhengyun/http";
-import type { Tenant } from "@zhengyun/tenancy";
+import { type App, type AppDeps, type AppEnv, clientIp } from "@zhengyun/http";
+import type { Tenant, TenantChangeHook } from "@zhengyun/tenancy";
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { LANG_COOKIE, type Lang, negotiateLang, type Translate, translator } from "./i18n/index.ts";
@@ -128,9 +132,29 @@ function sameOrigin(c: Context<AppEnv>): boolean {
   }
 }
 
+/** One sign-in limiter per app (its deps), counting page sign-ins per IP like the JSON route's. */
+const limiters = new WeakMap<AppDeps, RateLimiter>();
+function signInLimiterOf(deps: AppDeps): RateLimiter {
+  let l = limiters.get(deps);
+  if (!l) {
+    l = createRateLimiter({
+      limit: deps.config.SIGN_IN_PER_IP_PER_MIN,
+      windowMs: 60_000,
+      ...(deps.clock ? { clock: deps.clock } : {}),
+    });
+    limiters.set(deps, l);
+  }
+  return l;
+}
+
+/**
+ * The identity verbs' context, as the API's identity builds it: configured lockout and session
+ * limits, the per-IP sign-in limiter, and the audit hook that writes the same records (a tenant
+ * user's events into that tenant's chain) as the JSON routes.
+ */
 export function authCtxOf(c: Context<AppEnv>): AuthCtx {
   const { deps } = c.var;
-  const ip = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+  const ip = clientIp(c, deps.config);
   const ua = c.req.header("user-agent");
   // The key that seals TOTP seeds: the runtime's session secret, as the API's identity uses.
   const secretKey = deps.secrets?.sessionSecret ?? deps.config.SESSION_SECRET;
@@ -138,10 +162,24 @@ export function authCtxOf(c: Context<AppEnv>): AuthCtx {
     db: deps.db,
     ...(deps.clock ? { clock: deps.clock } : {}),
     ...(secretKey ? { secretKey } : {}),
+    options: authOptionsFrom(deps.config),
+    signInLimiter: signInLimiterOf(deps),
+    audit: chainAuditHook(deps.db, c.var.tenant),
     requestId: c.var.requestId,
     ...(ip ? { ip } : {}),
     ...(ua ? { userAgent: ua } : {}),
   };
+}
+
+/** The vendor-chain record of an operator's tenant change made through a page (as the API's). */
+export function pageTenantAudit(p: PageCtx, action: string): TenantChangeHook {
+  const actor = p.principal ?? { id: "", roles: [] };
+  const { requestId, ip, userAgent } = p.auth;
+  return tenantChangeAudit(action, actor, {
+    ...(requestId ? { requestId } : {}),
+    ...(ip ? { ip } : {}),
+    ...(userAgent ? { userAgent } : {}),
+  });
 }
 
 /** Decides the session cookie's name; the same rule as the API's (https here or in PUBLIC_URL). */

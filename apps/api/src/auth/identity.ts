@@ -1,9 +1,10 @@
-import { writeAudit } from "@zhengyun/audit";
+import { chainAuditHook, writeAudit } from "@zhengyun/audit";
 import {
   type AuthCtx,
   type AuthOptions,
   type Principal as AuthPrincipal,
   authenticateRequest,
+  authOptionsFrom,
   authorize,
   createRateLimiter,
   defaultAuthOptions,
@@ -18,7 +19,6 @@ import type { AppEnv, Authenticator, Principal } from "@zhengyun/http";
 import { withPlatform, withTenant } from "@zhengyun/tenancy";
 import type { Context } from "hono";
 import { isSelfPermission, SELF_PERMISSIONS } from "./account.ts";
-import { chainAuditHook } from "./audit-hook.ts";
 import { BEARER, clientIp, isSecure } from "./client.ts";
 import { TokenBuckets } from "./rate-limit.ts";
 import { SessionCache } from "./session-cache.ts";
@@ -43,17 +43,6 @@ export interface Identity {
   /** Sign-out and password changes evict cached sessions at once. */
   forgetSession(token: string): void;
   forgetUser(userId: string): void;
-}
-
-export function authOptionsFrom(config: Config): Partial<AuthOptions> {
-  return {
-    maxFailures: config.SIGN_IN_MAX_FAILURES,
-    lockoutMs: config.SIGN_IN_LOCKOUT_MIN * 60_000,
-    citizenSession: {
-      idleMs: config.CITIZEN_SESSION_IDLE_MIN * 60_000,
-      absoluteMs: config.CITIZEN_SESSION_ABSOLUTE_HOURS * 3_600_000,
-    },
-  };
 }
 
 export function createIdentity(opts: IdentityOptions): Identity {

@@ -6,11 +6,10 @@ import type { ApiModule } from "@zhengyun/http";
 import { registerAuthRoutes } from "../routes/auth/index.ts";
 import type { Identity } from "./identity.ts";
 
+export { authOptionsFrom } from "@zhengyun/auth";
 export { isSelfPermission, SELF_PERMISSIONS } from "./account.ts";
-export { chainAuditHook, writeTenantAudit } from "./audit-hook.ts";
 export { clientIp, isSecure } from "./client.ts";
 export {
-  authOptionsFrom,
   createIdentity,
   type Identity,
   type IdentityOptions,

@@ -2,7 +2,7 @@
 /** @jsxImportSource hono/jsx */
 import { createUser, generatePassword } from "@zhengyun/auth";
 import { isDomainError, NotFoundError } from "@zhengyun/core";
-import { findTenantByHost, findTenantBySlug, resumeTenant, suspendTenant } from "@zhengyun/tenancy";
+import { findTenantBySlug, resumeTenant, suspendTenant, takenTenantName } from "@zhengyun/tenancy";
 import { provisionInput, provisionTenant } from "@zhengyun/tenancy/node";
 import { z } from "zod";
 import { Sparkline } from "../components/chart.tsx";
@@ -17,7 +17,7 @@ import {
   tableQuery,
 } from "../components/ui.tsx";
 import { formatDateTime, formatNumber, type Translate } from "../i18n/index.ts";
-import { definePage, type PageCtx, type PageDef } from "../page.ts";
+import { definePage, type PageCtx, type PageDef, pageTenantAudit } from "../page.ts";
 import { href, redirect, renderPage } from "../render.tsx";
 import { dailyUsage, listTenants, tenantDetail } from "../services.ts";
 import { lastDays } from "./dates.ts";
@@ -236,17 +236,17 @@ export const onboardPages: PageDef[] = [
       const v = validate(t, onboardInput, { ...p.form, domains });
       if (!v.ok) return onboardForm(p, v.errors);
       const { db } = p.c.var.deps;
-      // Refuse taken names before provisioning writes anything.
-      if (await findTenantBySlug(db, v.data.slug))
-        return onboardForm(p, { slug: t("onboard.slugTaken") });
-      for (const host of v.data.domains) {
-        if (await findTenantByHost(db, host))
-          return onboardForm(p, { domains: t("onboard.domainTaken", { host }) });
-      }
+      // Refuse taken names before provisioning writes anything (the API's rule, from tenancy).
+      const taken = await takenTenantName(db, v.data);
+      if (taken?.field === "slug") return onboardForm(p, { slug: t("onboard.slugTaken") });
+      if (taken) return onboardForm(p, { domains: t("onboard.domainTaken", { host: taken.host }) });
       let tenant: Awaited<ReturnType<typeof provisionTenant>>;
       try {
         const { adminEmail: _, ...input } = v.data;
-        tenant = await provisionTenant(db, input);
+        const audit = pageTenantAudit(p, "tenant.create");
+        tenant = await provisionTenant(db, input, {
+          audit: (tx, created) => audit(tx, created, "provisioning"),
+        });
       } catch (err) {
         const errors = verbErrors(t, err);
         if (errors) return onboardForm(p, errors);
@@ -364,7 +364,7 @@ export const tenantDetailPages: PageDef[] = [
         const tenant = (await loadTenant(p)) ?? notFound();
         const now = (p.c.var.deps.clock ?? { now: () => new Date() }).now();
         const verb = action === "suspend" ? suspendTenant : resumeTenant;
-        await verb(p.c.var.deps.db, tenant.slug, now);
+        await verb(p.c.var.deps.db, tenant.slug, now, pageTenantAudit(p, `tenant.${action}`));
         return redirect(
           p,
           `/console/tenants/${tenant.slug}`,

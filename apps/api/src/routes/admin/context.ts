@@ -1,9 +1,9 @@
+import { chainAuditHook } from "@zhengyun/audit";
 import type { AuthCtx } from "@zhengyun/auth";
 import { DomainError } from "@zhengyun/core";
 import type { AppEnv, Principal } from "@zhengyun/http";
 import type { Tenant } from "@zhengyun/tenancy";
 import type { Context } from "hono";
-import { chainAuditHook } from "../../auth/audit-hook.ts";
 import { clientIp } from "../../auth/client.ts";
 
 type C = Context<AppEnv>;

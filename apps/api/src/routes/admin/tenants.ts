@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { writeAudit } from "@zhengyun/audit";
+import { tenantChangeAudit } from "@zhengyun/audit";
 import { NotFoundError } from "@zhengyun/core";
 import type { AppEnv } from "@zhengyun/http";
 import { type App, defineRoute } from "@zhengyun/http";
@@ -76,19 +76,7 @@ async function findLive(c: Context<AppEnv>, slug: string): Promise<Tenant> {
 
 /** The operator's change and its vendor-chain record commit together. */
 export function auditChange(c: Context<AppEnv>, action: string): TenantChangeHook {
-  const p = principalOf(c);
-  return async (tx, t, from) => {
-    await writeAudit(tx, {
-      action,
-      actorId: p.id,
-      actorRole: p.roles.join(",") || null,
-      tenantId: t.id,
-      objectType: "tenant",
-      objectId: t.id,
-      data: { slug: t.slug, from, to: t.status },
-      ...requestMeta(c),
-    });
-  };
+  return tenantChangeAudit(action, principalOf(c), requestMeta(c));
 }
 
 export function registerTenantAdmin(app: App): void {
