@@ -1,15 +1,20 @@
 import "@zhengyun/api";
 import { ConflictError, ForbiddenError, ManualClock, NotFoundError } from "@zhengyun/core";
 import type { Database } from "@zhengyun/db";
+import { seedDemoPortal } from "@zhengyun/demo/portal";
 import {
   actOnArticle,
   getArticle,
+  listItems,
   type PortalCtx,
+  portalApplications,
+  portalCertificates,
   publishDue,
   saveArticle,
   saveChannel,
   searchArticles,
 } from "@zhengyun/portal";
+import { withTenant } from "@zhengyun/tenancy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drivers, openTestDatabase, type Tenant, tenantFactory } from "../harness/index.ts";
 import { portalApp } from "./helpers.ts";
@@ -116,5 +121,25 @@ describe.each(drivers())("portal publishing on %s", (driver) => {
     );
     expect(search.status).toBe(200);
     expect(((await search.json()) as { items: unknown[] }).items).toHaveLength(2);
+  });
+
+  it("demo data: channels and articles, twenty items, applications in every state, certificates; once", async () => {
+    const demo = await factory.create({ name: "东城区" });
+    await seedDemoPortal(db, [demo]);
+    await seedDemoPortal(db, [demo]);
+    const ctx: PortalCtx = { db, tenant: demo };
+    expect(await listItems(ctx)).toHaveLength(20);
+    const [apps, certs] = await withTenant(
+      db,
+      demo,
+      async (tx) =>
+        [
+          await tx.select().from(portalApplications),
+          await tx.select().from(portalCertificates),
+        ] as const,
+    );
+    expect(new Set(apps.map((a) => a.state)).size).toBe(9);
+    expect(certs.some((c) => c.revokedAt)).toBe(true);
+    expect(await searchArticles(ctx, { q: "社保卡" })).not.toHaveLength(0);
   });
 });

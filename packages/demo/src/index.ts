@@ -7,6 +7,7 @@ import { seedDemoAccounts } from "./accounts.ts";
 import { seedDemoBilling } from "./billing.ts";
 import { seedDemoCommunity } from "./community.ts";
 import { seedDemoMedical } from "./medical.ts";
+import { seedDemoPortal } from "./portal.ts";
 import { seedDemoUsage } from "./usage.ts";
 
 type Tenant = platformSchema.Tenant;
@@ -138,6 +139,7 @@ export async function seedDemo(deps: {
   await seedDemoUsage(db, made);
   await seedDemoBilling(db, made);
   await seedDemoCommunity(db, made);
+  await seedDemoPortal(db, made);
   const signIn = await seedDemoAccounts(db, made, deps.secrets?.sessionSecret);
   return { tenants: made, signIn };
 }
