@@ -93,7 +93,80 @@ describe.each(drivers())("web finance pages on %s", (driver) => {
     expect((await finance.post(`${base}/issue`, {})).status).toBe(303);
     const issued = await (await finance.get(base)).text();
     expect(issued).toContain("已开具");
-    expect(issued).toContain(`/api/v1/billing/documents/${invoiceId}/pdf`);
+    expect(issued).toContain(`/console/billing/documents/${invoiceId}/pdf`);
+  });
+
+  it("downloads the PDF, credits part of a line, records a transfer and shows what is owed", async () => {
+    const finance = await signedIn("finance");
+    const base = `/console/billing/invoices/${invoiceId}`;
+    const pdf = await finance.get(`/console/billing/documents/${invoiceId}/pdf`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    expect(new TextDecoder().decode((await pdf.arrayBuffer()).slice(0, 5))).toBe("%PDF-");
+
+    const [line] = await db.orm
+      .select()
+      .from(platformSchema.invoiceLines)
+      .where(eq(platformSchema.invoiceLines.invoiceId, invoiceId));
+    const lineId = line?.id ?? "";
+    expect((await finance.get(`${base}/credit`)).status).toBe(200);
+    const noReason = await finance.post(`${base}/credit`, { reason: "", [`line_${lineId}`]: "10" });
+    expect(noReason.status).toBe(400);
+    expect(await noReason.text()).toContain('id="f-reason-err"');
+    const credited = await finance.post(`${base}/credit`, {
+      reason: "服务中断补偿",
+      [`line_${lineId}`]: "10",
+    });
+    expect(credited.status).toBe(303);
+    const notes = await db.orm
+      .select()
+      .from(platformSchema.creditNotes)
+      .where(eq(platformSchema.creditNotes.invoiceId, invoiceId));
+    expect(notes).toHaveLength(1);
+
+    const [inv] = await db.orm
+      .select()
+      .from(platformSchema.invoices)
+      .where(eq(platformSchema.invoices.id, invoiceId));
+    const owed = Number(inv?.totalFen ?? 0) - Number(notes[0]?.totalFen ?? 0);
+    const tooMuch = await finance.post(`${base}/payment`, {
+      reference: "BANK-0001",
+      amountFen: String(owed + 1),
+      receivedOn: "2026-11-02",
+    });
+    expect(tooMuch.status).toBe(400);
+    const paid = await finance.post(`${base}/payment`, {
+      reference: "BANK-0001",
+      amountFen: "100",
+      receivedOn: "2026-11-02",
+    });
+    expect(paid.status).toBe(303);
+    const balances = await (await finance.get("/console/billing/balances?lang=en")).text();
+    expect(balances).toContain("账单测试区");
+    const yuan = (owed - 100) / 100;
+    expect(balances).toContain(`¥${yuan.toLocaleString("en-US", { minimumFractionDigits: 2 })}`);
+  });
+
+  it("re-runs billing from the run page (issued invoices skipped) and downloads CSVs", async () => {
+    const finance = await signedIn("finance");
+    expect((await finance.get("/console/billing/run")).status).toBe(200);
+    const future = await finance.post("/console/billing/run", { period: "2026-12" });
+    expect(future.status).toBe(400);
+    const ran = await finance.post("/console/billing/run", { period: "2026-10" });
+    expect(ran.status).toBe(303);
+    expect(ran.headers.get("location")).toContain("/console/billing?period=2026-10");
+    const [inv] = await db.orm
+      .select()
+      .from(platformSchema.invoices)
+      .where(eq(platformSchema.invoices.id, invoiceId));
+    expect(inv?.status).toBe("issued");
+    const lines = await finance.get("/console/billing/exports/invoice-lines?period=2026-10");
+    expect(lines.headers.get("content-type")).toContain("text/csv");
+    expect(await lines.text()).toContain(inv?.number ?? "?");
+    const revenue = await finance.get("/console/billing/exports/revenue?from=2026-10&to=2026-10");
+    const csv = await revenue.text();
+    expect(csv.split("\r\n")[0]).toContain("month,module,fee_type");
+    expect(csv).toContain("2026-10,portal,rental");
   });
 
   it("lets a tenant admin subscribe to a module of the contract and end it after confirming", async () => {
@@ -136,6 +209,8 @@ describe.each(drivers())("web finance pages on %s", (driver) => {
   it("refuses the finance pages to an operator", async () => {
     const operator = await signedIn("operator");
     expect((await operator.get("/console/billing")).status).toBe(403);
+    expect((await operator.get(`/console/billing/documents/${invoiceId}/pdf`)).status).toBe(403);
+    expect((await operator.post("/console/billing/run", { period: "2026-10" })).status).toBe(403);
     expect((await operator.post(`/console/billing/invoices/${invoiceId}/approve`, {})).status).toBe(
       403,
     );

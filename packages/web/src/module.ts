@@ -3,6 +3,7 @@ import type { PageDef } from "./page.ts";
 import { registerPages } from "./page.ts";
 import { accountPages, signInPages } from "./pages/auth.tsx";
 import { financePages } from "./pages/finance.tsx";
+import { financeOpsPages } from "./pages/finance-ops.tsx";
 import { modulePages } from "./pages/modules.tsx";
 import { portalPages } from "./pages/portal.tsx";
 import { supportPages } from "./pages/support.tsx";
@@ -18,6 +19,7 @@ export const shellPages: PageDef[] = [
   ...accountPages("", "/"),
   ...vendorPages,
   ...financePages,
+  ...financeOpsPages,
   ...signInPages({
     kind: "staff",
     form: "/t/{tenant}/console/sign-in",

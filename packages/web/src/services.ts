@@ -1,3 +1,4 @@
+import { invoiceBalances } from "@zhengyun/billing/payments";
 import type { Database } from "@zhengyun/db";
 import { platformSchema, tenantSchema } from "@zhengyun/db";
 import { loadMigrations } from "@zhengyun/db/node";
@@ -219,5 +220,31 @@ export async function moduleCatalog(db: Database, tenantId: string, day: string)
       inContract: allowed.has(m.code),
       subscription: subs.find((s) => s.module === m.code),
     }));
+  });
+}
+
+/** What each tenant owes on its issued invoices (credit notes and payments deducted), largest first. */
+export async function outstandingByTenant(db: Database) {
+  return withPlatform(db, async (tx) => {
+    const balances = await invoiceBalances(tx, { unpaidOnly: true });
+    const by = new Map<string, { outstandingFen: number; invoices: number }>();
+    for (const b of balances) {
+      const row = by.get(b.tenantId) ?? { outstandingFen: 0, invoices: 0 };
+      row.outstandingFen += b.balanceFen;
+      row.invoices += 1;
+      by.set(b.tenantId, row);
+    }
+    if (by.size === 0) return [];
+    const names = await tx
+      .select({ id: tenants.id, name: tenants.name })
+      .from(tenants)
+      .where(inArray(tenants.id, [...by.keys()]));
+    return names
+      .map((n) => ({
+        tenantId: n.id,
+        name: n.name,
+        ...(by.get(n.id) ?? { outstandingFen: 0, invoices: 0 }),
+      }))
+      .sort((a, b) => b.outstandingFen - a.outstandingFen);
   });
 }

@@ -10,24 +10,7 @@ import { Empty, ErrorSummary, Field, type FieldErrors, Form } from "../component
 import { formatMoney, formatNumber } from "../i18n/index.ts";
 import { definePage, type PageCtx, type PageDef } from "../page.ts";
 import { href, redirect, renderPage } from "../render.tsx";
-
-const nowOf = (p: PageCtx) => (p.c.var.deps.clock ?? { now: () => new Date() }).now();
-const actorOf = (p: PageCtx) => ({
-  actorId: p.principal?.id ?? null,
-  actorRole: p.principal?.roles.join(",") ?? null,
-  requestId: p.requestId,
-});
-
-/** The month before `period` ("2026-10" → "2026-09"). */
-function previousPeriod(period: string): string {
-  const [y = 0, m = 1] = period.split("-").map(Number);
-  const d = new Date(Date.UTC(y, m - 2, 1));
-  return d.toISOString().slice(0, 7);
-}
-
-function defaultPeriod(p: PageCtx): string {
-  return previousPeriod(new Date(nowOf(p).getTime() + 8 * 3_600_000).toISOString().slice(0, 7));
-}
+import { actorOf, defaultPeriod, nowOf, previousPeriod } from "./billing-shared.ts";
 
 async function invoicePage(p: PageCtx, errors: FieldErrors = {}) {
   const { t } = p;
@@ -130,9 +113,15 @@ async function invoicePage(p: PageCtx, errors: FieldErrors = {}) {
         </form>
       )}
       {inv.status === "issued" && (
-        <p>
-          <a class="button" href={`/api/v1/billing/documents/${inv.id}/pdf`}>
+        <p class="actions">
+          <a class="button" href={href(p, `/console/billing/documents/${inv.id}/pdf`)}>
             {t("billing.pdf")}
+          </a>{" "}
+          <a class="button secondary" href={href(p, `${base}/credit`)}>
+            {t("finance.credit")}
+          </a>{" "}
+          <a class="button secondary" href={href(p, `${base}/payment`)}>
+            {t("finance.recordPayment")}
           </a>
         </p>
       )}
@@ -204,6 +193,20 @@ export const financePages: PageDef[] = [
               <button type="submit">{t("table.search")}</button>
             </form>
           </search>
+          <p class="actions">
+            <a class="button" href={href(p, "/console/billing/run")}>
+              {t("finance.run")}
+            </a>{" "}
+            <a href={href(p, `/console/billing/exports/invoice-lines?period=${period}`)} download>
+              {t("finance.linesCsv")}
+            </a>{" "}
+            <a
+              href={href(p, `/console/billing/exports/revenue?from=${period}&to=${period}`)}
+              download
+            >
+              {t("finance.revenueCsv")}
+            </a>
+          </p>
           {list.length === 0 ? (
             <Empty text={t("billing.none")} />
           ) : (
