@@ -134,7 +134,10 @@ describe.each(drivers())("medical pages on %s", (driver) => {
     expect(record.html).toContain("¥140.00");
 
     const path = `${base()}/persons/${p.id}/settlements/${s?.id}/reverse`;
-    expect((await page(path, officer)).status).toBe(200);
+    const confirm = await page(path, officer);
+    expect(confirm.status).toBe(200);
+    // The confirmation posts to this settlement's own address.
+    expect(confirm.html).toContain(`action="${path}"`);
     const reversed = await post(path, officer, { reason: "录入错误" });
     expect(reversed.status).toBe(303);
     const [acc] = await withTenant(db, a, (tx) =>
@@ -231,6 +234,9 @@ describe.each(drivers())("medical pages on %s", (driver) => {
     const [s] = (await settlements()).filter((x) => x.personId === p.id);
     const queue = await page(`${base()}/reviews`, officer);
     expect(queue.html).toContain(`reviews/${s?.id}`);
+    expect((await page(`${base()}/reviews/${s?.id}`, officer)).html).toContain(
+      `action="${base()}/reviews/${s?.id}"`,
+    );
     const noReason = await post(`${base()}/reviews/${s?.id}`, officer, {
       decision: "rejected",
       reasonCode: "",

@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 import { isDomainError } from "@zhengyun/core";
-import { definePage, Field, type PageCtx, redirect, renderPage } from "@zhengyun/web";
+import { definePage, Field, href, type PageCtx, redirect, renderPage } from "@zhengyun/web";
 import { reverseSettlement } from "../settle.ts";
 import { at, CONSOLE, link, miCtx, tr } from "./common.tsx";
 
@@ -13,7 +13,7 @@ function confirmPage(p: PageCtx, status: 200 | 409 = 200) {
   const id = p.c.req.param("id") ?? "";
   const person = link(p, `${CONSOLE}/persons/${p.c.req.param("person") ?? ""}`);
   const body = (
-    <form method="post" action={link(p, p.path)} class="card">
+    <form method="post" action={href(p, p.c.req.path)} class="card">
       <p role="alert">{t("reverse.question")}</p>
       <Field name="reason" label={t("reverse.reason")} value={p.form.reason} />
       <button type="submit" class="danger">

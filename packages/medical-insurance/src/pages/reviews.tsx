@@ -6,6 +6,7 @@ import {
   ErrorSummary,
   Field,
   type FieldErrors,
+  href,
   type PageCtx,
   redirect,
   renderPage,
@@ -95,7 +96,7 @@ function decideForm(p: PageCtx, errors: FieldErrors = {}, status: 200 | 400 | 40
   const body = (
     <>
       <ErrorSummary p={p} errors={errors} />
-      <form method="post" action={link(p, p.path)} class="card">
+      <form method="post" action={href(p, p.c.req.path)} class="card">
         <Field
           name="decision"
           label={t("decide.decision")}
