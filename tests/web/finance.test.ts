@@ -169,6 +169,51 @@ describe.each(drivers())("web finance pages on %s", (driver) => {
     expect(csv).toContain("2026-10,portal,rental");
   });
 
+  it("shows the tenant admin its issued invoices with the PDF, and quotas marked at 80%", async () => {
+    await ingestEvents(
+      db,
+      {
+        tenantId: t.id,
+        events: [
+          { id: "web-nov", meter: "api.requests", quantity: 850, time: "2026-11-01T04:00:00Z" },
+        ],
+      },
+      { clock },
+    );
+    const admin = await ids.create({ role: "tenant_admin", tenantId: t.id });
+    const browser = new Browser(webApp(db, clock));
+    browser.cookies.set("zy_session", await ids.signInStaff(admin.email, t.id));
+    const base = `/t/${t.slug}/console`;
+    const list = await (await browser.get(`${base}/invoices`)).text();
+    const [inv] = await db.orm
+      .select()
+      .from(platformSchema.invoices)
+      .where(eq(platformSchema.invoices.id, invoiceId));
+    expect(list).toContain(inv?.number ?? "?");
+    const detail = await browser.get(`${base}/invoices/${invoiceId}`);
+    expect(detail.status).toBe(200);
+    const pdf = await browser.get(`${base}/invoices/${invoiceId}/pdf`);
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    const usage = await (await browser.get(`${base}/usage?lang=en`)).text();
+    expect(usage).toContain("Quotas this month");
+    expect(usage).toMatch(/85%/);
+    expect(usage).toContain("80% reached");
+
+    // Another tenant's admin finds no such invoice; staff without the permission are refused.
+    const other = await tenants.create({ name: "旁观区" });
+    const stranger = await ids.create({ role: "tenant_admin", tenantId: other.id });
+    const sb = new Browser(webApp(db, clock));
+    sb.cookies.set("zy_session", await ids.signInStaff(stranger.email, other.id));
+    expect((await sb.get(`/t/${other.slug}/console/invoices/${invoiceId}`)).status).toBe(404);
+    expect((await sb.get(`/t/${other.slug}/console/invoices/${invoiceId}/pdf`)).status).toBe(404);
+    expect((await sb.get(`${base}/invoices`)).status).toBe(404);
+    const officer = await ids.create({ role: "case_officer", tenantId: t.id });
+    const ob = new Browser(webApp(db, clock));
+    ob.cookies.set("zy_session", await ids.signInStaff(officer.email, t.id));
+    expect((await ob.get(`${base}/invoices`)).status).toBe(403);
+    await ids.cleanup([other.id]);
+  });
+
   it("lets a tenant admin subscribe to a module of the contract and end it after confirming", async () => {
     const u = await tenants.create({ name: "订阅测试区" });
     await createContract(db, {

@@ -1,9 +1,9 @@
 import { type Clock, systemClock } from "@zhengyun/core";
-import { type Database, platformSchema } from "@zhengyun/db";
+import { type Database, platformSchema, type Tx } from "@zhengyun/db";
 import { enqueueNotification } from "@zhengyun/jobs";
 import { withPlatform, withTenant } from "@zhengyun/tenancy";
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import { cmp, decimal, mul, ratio, toDecimal } from "./money.ts";
+import { cmp, decimal, mul, type Ratio, ratio, toDecimal } from "./money.ts";
 import { periodOf, shanghaiToday } from "./period.ts";
 import { loadRunInputs } from "./run/load.ts";
 
@@ -18,6 +18,71 @@ export interface QuotaAlert {
   included: string;
 }
 
+/** One meter's month-to-date use against the month's included allowance (summed over modules). */
+export interface QuotaUse {
+  tenantId: string;
+  meter: string;
+  used: Ratio;
+  included: Ratio;
+}
+
+/** Month-to-date use vs allowance per tenant and meter (meters with an allowance only). */
+async function quotaUses(
+  tx: Tx,
+  period: ReturnType<typeof periodOf>,
+  today: string,
+  tenantIds: string[] | null,
+): Promise<QuotaUse[]> {
+  const inp = await loadRunInputs(tx, period, tenantIds);
+  const out: QuotaUse[] = [];
+  for (const t of inp.tenants) {
+    const modules = new Set(
+      (inp.subscriptions.get(t.id) ?? [])
+        .filter((s) => s.startsOn <= today && (s.endsOn === null || s.endsOn > today))
+        .map((s) => s.module),
+    );
+    const included = new Map<string, Ratio>();
+    for (const m of modules) {
+      const v = (inp.versions.get(m) ?? []).find(
+        (x) => x.effectiveFrom <= today && (x.effectiveTo === null || x.effectiveTo > today),
+      );
+      for (const r of v ? (inp.rules.get(v.id) ?? []) : []) {
+        const inc = decimal(r.includedQuantity);
+        const prev = included.get(r.meter) ?? ratio(0);
+        included.set(r.meter, {
+          num: prev.num * inc.den + inc.num * prev.den,
+          den: prev.den * inc.den,
+        });
+      }
+    }
+    for (const [meter, inc] of included) {
+      if (inc.num <= 0n) continue;
+      const used = inp.usage.get(t.id)?.get(meter)?.quantity ?? ratio(0);
+      out.push({ tenantId: t.id, meter, used, included: inc });
+    }
+  }
+  return out;
+}
+
+/** A tenant's quotas this month (Asia/Shanghai), for its usage dashboard: used, included, percent. */
+export async function tenantQuotas(
+  db: Database,
+  tenantId: string,
+  clock: Clock = systemClock,
+): Promise<{ meter: string; used: string; included: string; pct: number }[]> {
+  const today = shanghaiToday(clock);
+  const uses = await withPlatform(db, (tx) =>
+    quotaUses(tx, periodOf(today.slice(0, 7)), today, [tenantId]),
+  );
+  return uses.map((u) => ({
+    meter: u.meter,
+    used: toDecimal(u.used),
+    included: toDecimal(u.included),
+    // For display only; the alert thresholds compare exactly.
+    pct: (Number(toDecimal(u.used)) / Number(toDecimal(u.included))) * 100,
+  }));
+}
+
 /**
  * Alerts tenant admins when a meter reaches 80% and 100% of the month's included allowance (the sum
  * over the tenant's subscribed modules). Once per tenant, meter, month and threshold: the
@@ -30,41 +95,17 @@ export async function checkQuotas(
   const today = shanghaiToday(opts.clock ?? systemClock);
   const period = periodOf(today.slice(0, 7));
   const crossed = await withPlatform(db, async (tx) => {
-    const inp = await loadRunInputs(tx, period, opts.tenantIds ?? null);
     const found: QuotaAlert[] = [];
-    for (const t of inp.tenants) {
-      const modules = new Set(
-        (inp.subscriptions.get(t.id) ?? [])
-          .filter((s) => s.startsOn <= today && (s.endsOn === null || s.endsOn > today))
-          .map((s) => s.module),
-      );
-      const included = new Map<string, ReturnType<typeof ratio>>();
-      for (const m of modules) {
-        const v = (inp.versions.get(m) ?? []).find(
-          (x) => x.effectiveFrom <= today && (x.effectiveTo === null || x.effectiveTo > today),
-        );
-        for (const r of v ? (inp.rules.get(v.id) ?? []) : []) {
-          const inc = decimal(r.includedQuantity);
-          const prev = included.get(r.meter) ?? ratio(0);
-          included.set(r.meter, {
-            num: prev.num * inc.den + inc.num * prev.den,
-            den: prev.den * inc.den,
+    for (const u of await quotaUses(tx, period, today, opts.tenantIds ?? null)) {
+      for (const pct of THRESHOLDS) {
+        if (cmp(mul(u.used, ratio(100)), mul(u.included, ratio(pct))) >= 0) {
+          found.push({
+            tenantId: u.tenantId,
+            meter: u.meter,
+            thresholdPct: pct,
+            quantity: toDecimal(u.used),
+            included: toDecimal(u.included),
           });
-        }
-      }
-      for (const [meter, inc] of included) {
-        if (inc.num <= 0n) continue;
-        const used = inp.usage.get(t.id)?.get(meter)?.quantity ?? ratio(0);
-        for (const pct of THRESHOLDS) {
-          if (cmp(mul(used, ratio(100)), mul(inc, ratio(pct))) >= 0) {
-            found.push({
-              tenantId: t.id,
-              meter,
-              thresholdPct: pct,
-              quantity: toDecimal(used),
-              included: toDecimal(inc),
-            });
-          }
         }
       }
     }

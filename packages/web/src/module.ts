@@ -8,6 +8,7 @@ import { modulePages } from "./pages/modules.tsx";
 import { portalPages } from "./pages/portal.tsx";
 import { supportPages } from "./pages/support.tsx";
 import { tenantConsolePages } from "./pages/tenant.tsx";
+import { tenantBillingPages } from "./pages/tenant-billing.tsx";
 import { vendorPages } from "./pages/vendor.tsx";
 import { shellHooks } from "./render.tsx";
 
@@ -36,6 +37,7 @@ export const shellPages: PageDef[] = [
   ...accountPages("/t/{tenant}", "/t/{tenant}/sign-in"),
   ...portalPages,
   ...tenantConsolePages,
+  ...tenantBillingPages,
   ...supportPages,
   ...modulePages,
 ];

@@ -248,3 +248,20 @@ export async function outstandingByTenant(db: Database) {
       .sort((a, b) => b.outstandingFen - a.outstandingFen);
   });
 }
+
+/** A tenant's issued invoices with what was credited, paid and is still owed, newest first. */
+export async function tenantInvoices(db: Database, tenantId: string) {
+  const { invoices } = platformSchema;
+  return withPlatform(db, async (tx) => {
+    const balances = await invoiceBalances(tx, { tenantId });
+    const periods = new Map(
+      (
+        await tx
+          .select({ id: invoices.id, period: invoices.period })
+          .from(invoices)
+          .where(eq(invoices.tenantId, tenantId))
+      ).map((r) => [r.id, String(r.period).slice(0, 7)]),
+    );
+    return balances.map((b) => ({ ...b, period: periods.get(b.invoiceId) ?? "" })).reverse();
+  });
+}

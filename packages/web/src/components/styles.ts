@@ -36,6 +36,7 @@ legend{font-weight:700;padding:0 .3rem}
 .filters .field{margin:0}
 .badge{display:inline-block;padding:0 .5rem;border-radius:999px;font-size:.85rem;border:1px solid #6b7280}
 .badge.active{border-color:#15803d;color:#14532d}.badge.suspended{border-color:#b45309;color:#78350f}
+.badge.warn{border-color:#b45309;color:#78350f}.badge.over{border-color:#b91c1c;color:#7f1d1d}
 .muted{color:#4b5563}code,.secret{font-family:ui-monospace,monospace;background:#f3f4f6;padding:.1rem .3rem;border-radius:4px;word-break:break-all}
 .progress[hidden]{display:none}
 svg text{font-family:inherit}

@@ -8,6 +8,7 @@ import {
   listApiKeys,
   revokeApiKey,
 } from "@zhengyun/auth";
+import { tenantQuotas } from "@zhengyun/billing";
 import { isDomainError } from "@zhengyun/core";
 import { METERS, usageSeries } from "@zhengyun/metering";
 import type { Tenant } from "@zhengyun/tenancy";
@@ -20,6 +21,7 @@ import { definePage, type PageCtx, type PageDef } from "../page.ts";
 import { href, redirect, renderPage } from "../render.tsx";
 import { displayNameOf, listStaff } from "../services.ts";
 import { lastDays } from "./dates.ts";
+import { QuotaTable } from "./tenant-billing.tsx";
 
 const BASE = "/t/{tenant}/console";
 const tenantOf = (p: PageCtx): Tenant => p.tenant as Tenant;
@@ -312,6 +314,8 @@ export const tenantConsolePages: PageDef[] = [
     nav: (t) => t("nav.usage"),
     async handler(p) {
       const days = lastDays(p, 30);
+      const { db, clock } = p.c.var.deps;
+      const quotas = await tenantQuotas(db, tenantOf(p).id, clock);
       const charts = [];
       for (const meter of METERS.filter((m) =>
         ["api.requests", "users.active", "storage.bytes"].includes(m.code),
@@ -335,7 +339,14 @@ export const tenantConsolePages: PageDef[] = [
           </div>,
         );
       }
-      return renderPage(p, <div>{charts}</div>, { title: p.t("usage.title") });
+      return renderPage(
+        p,
+        <div>
+          <QuotaTable p={p} rows={quotas} />
+          {charts}
+        </div>,
+        { title: p.t("usage.title") },
+      );
     },
   }),
 ];
