@@ -45,7 +45,9 @@ export const portalArticles = pgTable(
     updatedAt: ts().notNull(),
   },
   (t) => [
-    index().on(t.state, t.channel, t.publishedAt),
+    // Newest first, with and without a channel: both served by a backward index scan.
+    index().on(t.state, t.channel, t.publishedAt, t.id),
+    index().on(t.state, t.publishedAt, t.id),
     index("portal_articles_search_idx").using("gin", t.search),
   ],
 );
