@@ -1,6 +1,10 @@
 // First: module packages build zod schemas at import, and they need zod-openapi's extension loaded.
 import "@zhengyun/api";
+import type { AppDeps } from "@zhengyun/api";
+import { createIdentity, identityModule } from "@zhengyun/api/auth";
+import { createNodeApp } from "@zhengyun/api/node-app";
 import { assignStaff, type CsCtx } from "@zhengyun/community";
+import { type Clock, loadConfig } from "@zhengyun/core";
 import type { Database } from "@zhengyun/db";
 import { seedServices, seedTree, type Tree } from "../community/fixtures.ts";
 import type { Tenant } from "../harness/index.ts";
@@ -42,3 +46,19 @@ export async function town(db: Database, people: People, tenant: Tenant): Promis
 
 /** Inside community 0 of district 0 (street 0). */
 export const HOME = { lat: 39.89, long: 116.3 };
+
+/** The Node app with real identity and an object store (for the resident's media uploads). */
+export function appWithStore(db: Database, clock: Clock, storage: NonNullable<AppDeps["storage"]>) {
+  const config = loadConfig({ NODE_ENV: "test" });
+  const identity = createIdentity({ config, clock });
+  const deps: AppDeps = {
+    config,
+    db,
+    logger: { info() {}, warn() {}, error() {} },
+    isReady: () => true,
+    authenticator: identity.authenticator,
+    clock,
+    storage,
+  };
+  return createNodeApp(deps, [identityModule(identity)]);
+}
