@@ -1,16 +1,23 @@
 import { createApp } from "@zhengyun/api";
 import { type Clock, loadConfig } from "@zhengyun/core";
 import { type Database, platformSchema } from "@zhengyun/db";
+import type { ObjectStore } from "@zhengyun/storage";
 import { webModule } from "@zhengyun/web";
 import { eq } from "drizzle-orm";
 
 type App = ReturnType<typeof createApp>;
 
 /** The app with the web shell, as the Node server registers it, on a test database and clock. */
-export function webApp(db: Database, clock: Clock, env: Record<string, string> = {}): App {
+export function webApp(
+  db: Database,
+  clock: Clock,
+  env: Record<string, string> = {},
+  storage?: ObjectStore,
+): App {
   const app = createApp({
     config: loadConfig({ NODE_ENV: "test", ...env }),
     db,
+    ...(storage ? { storage } : {}),
     clock,
     logger: { info() {}, warn() {}, error() {} },
     isReady: () => true,

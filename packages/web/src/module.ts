@@ -5,6 +5,7 @@ import { accountPages, signInPages } from "./pages/auth.tsx";
 import { financePages } from "./pages/finance.tsx";
 import { financeOpsPages } from "./pages/finance-ops.tsx";
 import { modulePages } from "./pages/modules.tsx";
+import { offboardPages } from "./pages/offboard.tsx";
 import { portalPages } from "./pages/portal.tsx";
 import { supportPages } from "./pages/support.tsx";
 import { tenantConsolePages } from "./pages/tenant.tsx";
@@ -19,6 +20,7 @@ export const shellPages: PageDef[] = [
   ...signInPages({ kind: "staff", form: "/", post: "/sign-in", home: vendorHome }),
   ...accountPages("", "/"),
   ...vendorPages,
+  ...offboardPages,
   ...financePages,
   ...financeOpsPages,
   ...signInPages({

@@ -1,6 +1,6 @@
 import { invoiceBalances } from "@zhengyun/billing/payments";
 import type { Database } from "@zhengyun/db";
-import { platformSchema, tenantSchema } from "@zhengyun/db";
+import { platformSchema, query, tenantSchema } from "@zhengyun/db";
 import { loadMigrations } from "@zhengyun/db/node";
 import { type Tenant, withPlatform, withTenant } from "@zhengyun/tenancy";
 import { appliedUpTo } from "@zhengyun/tenancy/node";
@@ -18,6 +18,7 @@ import {
   lte,
   ne,
   or,
+  sql,
 } from "drizzle-orm";
 
 const { tenants, tenantDomains, usageDaily, memberships, users } = platformSchema;
@@ -264,4 +265,55 @@ export async function tenantInvoices(db: Database, tenantId: string) {
     );
     return balances.map((b) => ({ ...b, period: periods.get(b.invoiceId) ?? "" })).reverse();
   });
+}
+
+/**
+ * The newest offboarding export of a tenant (by slug). Read with the owner's privileges, as
+ * offboarding writes it: the export ledger is not granted to the runtime role.
+ */
+export async function latestExport(db: Database, slug: string) {
+  const { tenantExports } = platformSchema;
+  const [rec] = await db.orm
+    .select()
+    .from(tenantExports)
+    .where(eq(tenantExports.slug, slug))
+    .orderBy(desc(tenantExports.createdAt))
+    .limit(1);
+  return rec;
+}
+
+/**
+ * For one page of the tenants list: each tenant's modules subscribed on `day` and how many template
+ * migrations it has applied, in two queries whatever the page size.
+ */
+export async function tenantRowExtras(db: Database, tenantIds: string[], day: string) {
+  const modules = new Map<string, string[]>(tenantIds.map((id) => [id, []]));
+  const applied = new Map<string, number>();
+  if (tenantIds.length === 0) return { modules, applied, total: loadMigrations("tenant").length };
+  const { subscriptions } = platformSchema;
+  const subs = await withPlatform(db, (tx) =>
+    tx
+      .select({ tenantId: subscriptions.tenantId, module: subscriptions.module })
+      .from(subscriptions)
+      .where(
+        and(
+          inArray(subscriptions.tenantId, tenantIds),
+          lte(subscriptions.startsOn, day),
+          or(isNull(subscriptions.endsOn), gt(subscriptions.endsOn, day)),
+        ),
+      )
+      .orderBy(asc(subscriptions.module)),
+  );
+  for (const s of subs) modules.get(s.tenantId)?.push(s.module);
+  // The migration ledger belongs to the owner (migrations and provisioning read it).
+  const rows = await query<{ tenant_id: string; n: number | string }>(
+    db.orm,
+    sql`select tenant_id, count(*) as n from platform.tenant_migrations
+        where tenant_id in (${sql.join(
+          tenantIds.map((id) => sql`${id}`),
+          sql`, `,
+        )}) group by tenant_id`,
+  );
+  for (const r of rows) applied.set(r.tenant_id, Number(r.n));
+  return { modules, applied, total: loadMigrations("tenant").length };
 }

@@ -254,4 +254,15 @@ export const en: Messages = {
   "quota.none": "The subscribed modules include no allowance.",
   "quota.warn": "80% reached",
   "quota.over": "Limit reached",
+  "offboard.title": "Offboard “{name}”",
+  "offboard.warning":
+    "Offboarding first exports all of “{name}”'s data (the archive is kept at least 180 days), then drops its schema, role, domains and files. This cannot be undone.",
+  "offboard.typeSlug": "Type the tenant's slug {slug} to confirm",
+  "offboard.mismatch": "The slug does not match.",
+  "offboard.submit": "Export and offboard",
+  "offboard.progress": "Exporting and offboarding, please wait…",
+  "offboard.done": "Tenant “{name}” is offboarded.",
+  "offboard.download": "Download the export archive",
+  "offboard.link": "Offboard…",
+  "tenants.migrationCol": "Migrations",
 };

@@ -248,4 +248,15 @@ export const zhCN = {
   "quota.none": "已订阅的模块没有包含额度。",
   "quota.warn": "已达 80%",
   "quota.over": "已达上限",
+  "offboard.title": "停用租户“{name}”",
+  "offboard.warning":
+    "停用会先导出“{name}”的全部数据（归档保留至少 180 天），然后删除其数据库架构、角色、域名和文件。此操作不可撤销。",
+  "offboard.typeSlug": "请输入租户标识 {slug} 以确认",
+  "offboard.mismatch": "输入的标识不一致。",
+  "offboard.submit": "导出并停用",
+  "offboard.progress": "正在导出并停用，请稍候…",
+  "offboard.done": "租户“{name}”已停用。",
+  "offboard.download": "下载导出归档",
+  "offboard.link": "停用租户…",
+  "tenants.migrationCol": "迁移",
 } as const;

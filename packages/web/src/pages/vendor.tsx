@@ -19,7 +19,7 @@ import {
 import { formatDateTime, formatNumber, type Translate } from "../i18n/index.ts";
 import { definePage, type PageCtx, type PageDef, pageTenantAudit } from "../page.ts";
 import { href, redirect, renderPage } from "../render.tsx";
-import { dailyUsage, listTenants, tenantDetail } from "../services.ts";
+import { dailyUsage, listTenants, tenantDetail, tenantRowExtras } from "../services.ts";
 import { lastDays } from "./dates.ts";
 
 type Level = "city" | "district" | "street";
@@ -50,7 +50,15 @@ export const tenantsPage = definePage({
       "api.requests",
       days,
     );
-    return renderPage(p, <TenantsTable p={p} rows={rows} total={total} usage={usage} query={q} />, {
+    const extras = await tenantRowExtras(
+      p.c.var.deps.db,
+      rows.map((r) => r.id),
+      days[days.length - 1] as string,
+    );
+    const table = (
+      <TenantsTable p={p} rows={rows} total={total} usage={usage} query={q} extras={extras} />
+    );
+    return renderPage(p, table, {
       title: p.t("tenants.title"),
     });
   },
@@ -65,12 +73,15 @@ export function TenantsTable({
   total,
   usage,
   query,
+  extras,
 }: {
   p: PageCtx;
   rows: TenantRow[];
   total: number;
   usage: Map<string, number[]>;
   query: ReturnType<typeof tableQuery>;
+  /** Subscribed modules and applied migrations of the rows shown (tenantRowExtras). */
+  extras?: Awaited<ReturnType<typeof tenantRowExtras>>;
 }) {
   const { t } = p;
   return (
@@ -106,11 +117,30 @@ export function TenantsTable({
           sortable: true,
           cell: (r) => <span class={`badge ${r.status}`}>{statusLabel(t, r.status)}</span>,
         },
-        // Subscriptions come from billing; until it lands no tenant has a module on record.
         {
           key: "modules",
           label: t("tenants.modules"),
-          cell: () => <span class="muted">{t("tenants.noModules")}</span>,
+          cell: (r) => {
+            const mods = extras?.modules.get(r.id) ?? [];
+            return mods.length ? (
+              mods.join(", ")
+            ) : (
+              <span class="muted">{t("tenants.noModules")}</span>
+            );
+          },
+        },
+        {
+          key: "migrations",
+          label: t("tenants.migrationCol"),
+          cell: (r) => {
+            const applied = extras?.applied.get(r.id) ?? 0;
+            const total = extras?.total ?? 0;
+            return (
+              <span class={`badge ${applied >= total ? "active" : "warn"}`}>
+                {applied}/{total} {applied >= total ? t("tenant.upToDate") : t("tenant.behind")}
+              </span>
+            );
+          },
         },
         {
           key: "usage",
@@ -328,9 +358,20 @@ export const tenantDetailPages: PageDef[] = [
             </dd>
           </dl>
           {(tenant.status === "active" || tenant.status === "suspended") && (
-            <a class="button secondary" href={href(p, `/console/tenants/${tenant.slug}/${action}`)}>
-              {t(`tenant.${action}`)}
-            </a>
+            <p class="actions">
+              <a
+                class="button secondary"
+                href={href(p, `/console/tenants/${tenant.slug}/${action}`)}
+              >
+                {t(`tenant.${action}`)}
+              </a>{" "}
+              <a
+                class="button secondary"
+                href={href(p, `/console/tenants/${tenant.slug}/offboard`)}
+              >
+                {t("offboard.link")}
+              </a>
+            </p>
           )}
         </>,
         { title: tenant.name },
