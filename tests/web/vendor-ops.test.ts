@@ -1,15 +1,15 @@
 import { gunzipSync } from "node:zlib";
-import { createContract, subscribe } from "@zhengyun/billing";
+import { createContract, listEquipment, subscribe } from "@zhengyun/billing";
 import { ManualClock } from "@zhengyun/core";
-import { type Database, query } from "@zhengyun/db";
+import { type Database, platformSchema, query } from "@zhengyun/db";
 import { findTenantBySlug } from "@zhengyun/tenancy";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openBillingDatabase, seedPrices } from "../billing/setup.ts";
 import { identityFactory } from "../harness/identity.ts";
-import { drivers, type Tenant, tenantFactory } from "../harness/index.ts";
+import { drivers, randomSlug, type Tenant, tenantFactory } from "../harness/index.ts";
 import { startStore } from "../tenancy/support.ts";
-import { Browser, webApp } from "./helpers.ts";
+import { Browser, userIdByEmail, webApp } from "./helpers.ts";
 
 describe.each(drivers())("vendor tenant operations on %s", (driver) => {
   let scratch: Awaited<ReturnType<typeof openBillingDatabase>>;
@@ -52,6 +52,42 @@ describe.each(drivers())("vendor tenant operations on %s", (driver) => {
     expect(html).toContain("运维测试区");
     expect(html).toContain("portal");
     expect(html).toMatch(/(\d+)\/\1 已是最新/);
+  });
+
+  it("registers the onboarding wizard's equipment, refusing a bad item before provisioning", async () => {
+    const slug = randomSlug("eqp");
+    const email = `admin-${slug}@example.test`;
+    const form = {
+      name: "设备新区",
+      slug,
+      level: "street",
+      domains: "",
+      adminEmail: email,
+      eq_item: "自助终端",
+      eq_serial: `SN-${slug}`,
+      eq_location: "一楼大厅",
+      eq_cost: "1200000",
+      eq_residual: "1300000",
+      eq_installedOn: "2026-11-01",
+      eq_cycle: "36",
+    };
+    const bad = await browser.post("/console/tenants/new", form);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('id="f-eq_residual-err"');
+    expect(await findTenantBySlug(db, slug)).toBeUndefined();
+
+    expect((await browser.post("/console/tenants/new", { ...form, eq_residual: "0" })).status).toBe(
+      200,
+    );
+    const made = await findTenantBySlug(db, slug);
+    if (made) tenants.track(made);
+    const adminId = await userIdByEmail(db, email);
+    if (adminId) await ids.track(adminId);
+    const items = await listEquipment(db, slug);
+    expect(items.map((e) => [e.serial, e.acquisitionCostFen])).toEqual([[`SN-${slug}`, 1_200_000]]);
+    await db.orm
+      .delete(platformSchema.equipment)
+      .where(eq(platformSchema.equipment.serial, `SN-${slug}`));
   });
 
   it("offboards after the slug is typed, audits it and serves the export archive", async () => {

@@ -317,3 +317,12 @@ export async function tenantRowExtras(db: Database, tenantIds: string[], day: st
   for (const r of rows) applied.set(r.tenant_id, Number(r.n));
   return { modules, applied, total: loadMigrations("tenant").length };
 }
+
+/** Is this equipment serial registered already (serials are unique across tenants)? */
+export async function serialTaken(db: Database, serial: string): Promise<boolean> {
+  const { equipment } = platformSchema;
+  const [row] = await withPlatform(db, (tx) =>
+    tx.select({ id: equipment.id }).from(equipment).where(eq(equipment.serial, serial)),
+  );
+  return row !== undefined;
+}

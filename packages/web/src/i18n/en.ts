@@ -265,4 +265,15 @@ export const en: Messages = {
   "offboard.download": "Download the export archive",
   "offboard.link": "Offboard…",
   "tenants.migrationCol": "Migrations",
+  "onboard.stepEquipment": "Step 4: equipment (optional)",
+  "onboard.equipmentHelp":
+    "One item installed at this tenant, billed per renewal cycle; leave empty to skip.",
+  "onboard.serialTaken": "This serial number is already registered.",
+  "equipment.item": "Item",
+  "equipment.serial": "Serial number",
+  "equipment.location": "Location",
+  "equipment.cost": "Acquisition cost (fen)",
+  "equipment.residual": "Residual value (fen)",
+  "equipment.installedOn": "Installed on",
+  "equipment.cycle": "Renewal cycle (months)",
 };

@@ -21,6 +21,7 @@ import { definePage, type PageCtx, type PageDef, pageTenantAudit } from "../page
 import { href, redirect, renderPage } from "../render.tsx";
 import { dailyUsage, listTenants, tenantDetail, tenantRowExtras } from "../services.ts";
 import { lastDays } from "./dates.ts";
+import { EquipmentFields, equipmentStep, registerStepEquipment } from "./onboard-equipment.tsx";
 
 type Level = "city" | "district" | "street";
 type Status = "active" | "suspended" | "provisioning" | "offboarded";
@@ -241,6 +242,7 @@ function onboardForm(p: PageCtx, errors: FieldErrors = {}) {
             autocomplete="off"
           />
         </fieldset>
+        <EquipmentFields p={p} errors={errors} />
         <button type="submit">{t("onboard.submit")}</button>
       </Form>
     </>,
@@ -264,7 +266,9 @@ export const onboardPages: PageDef[] = [
       const { t } = p;
       const domains = (p.form.domains ?? "").split(/\s+/).filter(Boolean);
       const v = validate(t, onboardInput, { ...p.form, domains });
-      if (!v.ok) return onboardForm(p, v.errors);
+      const eq = await equipmentStep(p, String(p.form.slug ?? "").trim());
+      if (!v.ok || !eq.ok)
+        return onboardForm(p, { ...(v.ok ? {} : v.errors), ...(eq.ok ? {} : eq.errors) });
       const { db } = p.c.var.deps;
       // Refuse taken names before provisioning writes anything (the API's rule, from tenancy).
       const taken = await takenTenantName(db, v.data);
@@ -282,6 +286,7 @@ export const onboardPages: PageDef[] = [
         if (errors) return onboardForm(p, errors);
         throw err;
       }
+      if (eq.input) await registerStepEquipment(p, { ...eq.input, tenant: tenant.slug });
       const password = generatePassword();
       // The page checked platform.tenants:manage; inviting the first admin is part of provisioning.
       const { actor: _, ...trusted } = p.auth;
