@@ -156,7 +156,7 @@ function ClaimForm({
         <legend>{t("settle.items")}</legend>
         <p class="hint">{t("settle.itemsHint")}</p>
         {Array.from({ length: ROWS }, (_, i) => (
-          <fieldset class="row">
+          <fieldset class="filters">
             <legend>{t("settle.item", { n: i + 1 })}</legend>
             <Field
               name={`items.${i}.code`}
