@@ -1,6 +1,6 @@
 import { writeAudit } from "@zhengyun/audit";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@zhengyun/core";
-import type { Tx } from "@zhengyun/db";
+import { query as runSql, type Tx } from "@zhengyun/db";
 import { withTenant } from "@zhengyun/tenancy";
 import { and, desc, eq, isNotNull, lte, sql } from "drizzle-orm";
 import { filterXSS } from "xss";
@@ -296,6 +296,19 @@ export async function editorialQueue(ctx: PortalCtx) {
   );
 }
 
+const CANDIDATES = 1000;
+interface Hit {
+  id: number;
+  channel: string;
+  category: string | null;
+  title: string;
+  summary: string;
+  body: string;
+  publishedAt: Date | string | null;
+  updatedAt: Date | string;
+  rank: number;
+}
+
 export const searchQuery = z.object({
   q: z.string().trim().min(1).max(100),
   size: z.coerce.number().int().min(1).max(50).default(10),
@@ -307,24 +320,26 @@ export async function searchArticles(ctx: PortalCtx, query: unknown) {
   const tokens = queryTokens(q.q);
   if (tokens.length === 0) return [];
   const tsq = sql`plainto_tsquery('simple', ${tokens.join(" ")})`;
+  // Ranking reads every candidate's tsvector; a frequent term matches tens of thousands of articles,
+  // so only the newest CANDIDATES matches are ranked (a notice portal's searches favour recent news).
   const rows = await withTenant(ctx.db, ctx.tenant, (tx) =>
-    tx
-      .select({
-        ...listed,
-        body: portalArticles.body,
-        rank: sql<number>`ts_rank(${portalArticles.search}, ${tsq})`,
-      })
-      .from(portalArticles)
-      .where(and(eq(portalArticles.state, "published"), sql`${portalArticles.search} @@ ${tsq}`))
-      .orderBy(
-        sql`ts_rank(${portalArticles.search}, ${tsq}) desc`,
-        desc(portalArticles.publishedAt),
-      )
-      .limit(q.size),
+    runSql<Hit>(
+      tx,
+      sql`select id, channel, category, title, summary, body, published_at as "publishedAt",
+            updated_at as "updatedAt", ts_rank(search, ${tsq}) as rank
+          from (select * from portal_articles
+                where state = 'published' and search @@ ${tsq}
+                order by published_at desc limit ${CANDIDATES}) c
+          order by rank desc, published_at desc
+          limit ${q.size}`,
+    ),
   );
   const terms = queryTerms(q.q);
   return rows.map(({ body, rank, ...r }) => ({
     ...r,
+    id: Number(r.id),
+    publishedAt: r.publishedAt === null ? null : new Date(r.publishedAt),
+    updatedAt: new Date(r.updatedAt),
     rank: Number(rank),
     titleHtml: highlight(r.title, terms, 200),
     snippetHtml: highlight(`${r.summary} ${plain(body)}`.trim(), terms),

@@ -112,10 +112,15 @@ export async function getItem(ctx: PortalCtx, code: string): Promise<ItemOut> {
   return strip(row);
 }
 
-export async function listItems(ctx: PortalCtx): Promise<ItemOut[]> {
-  const rows = await withTenant(ctx.db, ctx.tenant, (tx) =>
-    tx.select().from(portalItems).orderBy(asc(portalItems.code)),
-  );
+/** The catalogue by code; a page of it when `page` is given (the public list), else all of it. */
+export async function listItems(
+  ctx: PortalCtx,
+  page?: { page: number; size: number },
+): Promise<ItemOut[]> {
+  const rows = await withTenant(ctx.db, ctx.tenant, (tx) => {
+    const q = tx.select().from(portalItems).orderBy(asc(portalItems.code));
+    return page ? q.limit(page.size).offset((page.page - 1) * page.size) : q;
+  });
   return rows.map(strip);
 }
 

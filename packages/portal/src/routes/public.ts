@@ -24,7 +24,13 @@ const items = route({
   path: `${BASE}/items`,
   permission: "public",
   summary: "The service-item catalogue (政务服务事项)",
-  request: { params: t },
+  request: {
+    params: t,
+    query: z.object({
+      page: z.coerce.number().int().min(1).max(10_000).default(1),
+      size: z.coerce.number().int().min(1).max(200).default(50),
+    }),
+  },
   responses: { 200: jsonOk("items", z.object({ items: z.array(itemSchema) })) },
 });
 const item = route({
@@ -73,7 +79,12 @@ export function registerPublicRoutes(app: App): void {
   app.openapi(items, async (c) => {
     c.header("Cache-Control", "public, max-age=60");
     return c.json(
-      { items: toJson(await listItems(portalCtx(c))) as Record<string, unknown>[] },
+      {
+        items: toJson(await listItems(portalCtx(c), c.req.valid("query"))) as Record<
+          string,
+          unknown
+        >[],
+      },
       200,
     );
   });
