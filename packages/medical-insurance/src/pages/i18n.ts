@@ -424,12 +424,12 @@ const en: { readonly [K in MiKey]: string } = {
   "refused.conflict": "This conflicts with the current state.",
 };
 
-const catalogs: Record<Lang, { readonly [K in MiKey]: string }> = { "zh-CN": zh, en };
+export const miCatalogs: Record<Lang, { readonly [K in MiKey]: string }> = { "zh-CN": zh, en };
 
 export type MiT = (key: MiKey, params?: Record<string, string | number>) => string;
 
 export function miT(lang: Lang): MiT {
-  const cat = catalogs[lang];
+  const cat = miCatalogs[lang];
   return (key, params) =>
     params
       ? cat[key].replace(/\{(\w+)\}/g, (m, n: string) => (n in params ? String(params[n]) : m))
