@@ -4,6 +4,7 @@ import { systemClock } from "@zhengyun/core";
 import { formatDateTime, href, type PageCtx, type Translate } from "@zhengyun/web";
 import type { CsCtx } from "../context.ts";
 import type { RequestState, UpdateRow } from "../schema.ts";
+import { activeServices } from "../views.ts";
 import { type CsKey, type CsT, csT } from "./i18n.ts";
 
 export const PORTAL = "/t/{tenant}/community";
@@ -95,3 +96,11 @@ export function Facts({ rows }: { rows: [string, string | number | null | undefi
 
 export const link = (p: PageCtx, path: string, params: Record<string, string> = {}) =>
   href(p, at(p, path), params);
+
+/** Service names in the page's language by code (a retired service shows its code). */
+export async function serviceNames(p: PageCtx): Promise<(code: string) => string> {
+  const names = new Map(
+    (await activeServices(pageCtx(p))).map((s) => [s.code, p.lang === "en" ? s.nameEn : s.nameZh]),
+  );
+  return (code) => names.get(code) ?? code;
+}

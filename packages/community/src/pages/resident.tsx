@@ -28,6 +28,7 @@ import {
   num,
   PORTAL,
   pageCtx,
+  serviceNames,
   stateLabel,
   str,
   tr,
@@ -123,7 +124,7 @@ async function requestPage(p: PageCtx, errors: FieldErrors = {}) {
     <>
       <Facts
         rows={[
-          [t("req.service"), r.serviceCode],
+          [t("req.service"), (await serviceNames(p))(r.serviceCode)],
           [t("req.state"), stateLabel(t, r.state)],
           [t("req.centre"), v.centre?.name],
           [t("req.requested"), when(p, r.requestedAt)],
@@ -171,6 +172,7 @@ export const residentPages: PageDef[] = [
     async handler(p) {
       const t = tr(p);
       const rows = await residentRequests(pageCtx(p), userOf(p));
+      const service = await serviceNames(p);
       return renderPage(
         p,
         <>
@@ -199,7 +201,7 @@ export const residentPages: PageDef[] = [
                     <td>
                       <a href={link(p, `${PORTAL}/requests/${r.id}`)}>{r.id}</a>
                     </td>
-                    <td>{r.serviceCode}</td>
+                    <td>{service(r.serviceCode)}</td>
                     <td>{stateLabel(t, r.state)}</td>
                     <td>{when(p, r.requestedAt)}</td>
                   </tr>

@@ -28,6 +28,7 @@ import {
   navLabel,
   nowOfPage,
   pageCtx,
+  serviceNames,
   stateLabel,
   str,
   tr,
@@ -57,7 +58,7 @@ async function requestPage(p: PageCtx, errors: FieldErrors = {}) {
     <>
       <Facts
         rows={[
-          [t("req.service"), r.serviceCode],
+          [t("req.service"), (await serviceNames(p))(r.serviceCode)],
           [t("req.state"), stateLabel(t, r.state)],
           [t("req.centre"), v.centre?.name],
           [t("req.due"), `${when(p, r.dueAt)}${f.overdue ? ` · ${t("flag.overdue")}` : ""}`],
@@ -165,6 +166,7 @@ export const staffRequestPages: PageDef[] = [
     async handler(p) {
       const t = tr(p);
       const rows = await listQueue({ ctx: pageCtx(p), input: {} });
+      const service = await serviceNames(p);
       const open = rows.filter((r) => r.state !== "closed");
       const now = nowOfPage(p);
       return renderPage(
@@ -191,7 +193,7 @@ export const staffRequestPages: PageDef[] = [
                     <td>
                       <a href={link(p, `${CONSOLE}/requests/${r.id}`)}>{r.id}</a>
                     </td>
-                    <td>{r.serviceCode}</td>
+                    <td>{service(r.serviceCode)}</td>
                     <td>{stateLabel(t, r.state)}</td>
                     <td>{when(p, r.dueAt)}</td>
                     <td>
