@@ -16,33 +16,35 @@ async function invoicePage(p: PageCtx, errors: FieldErrors = {}) {
   const { t } = p;
   const id = p.c.req.param("id") ?? "";
   const inv = await getInvoice(p.c.var.deps.db, id);
-  // The previous period beside this one, day by day, from the same rollups.
+  // The previous period beside this one, day by day, from the same rollups (all meters at once).
   const prev = previousPeriod(inv.period);
-  const charts = [];
-  for (const u of inv.usageByDay) {
-    const [y = 0, m = 1] = prev.split("-").map(Number);
-    const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
-    const before = await usageSeries(p.c.var.deps.db, {
-      tenantId: (await tenantIdOf(p, inv.tenant)) ?? "",
-      meter: u.meter,
-      from: `${prev}-01`,
-      to: last,
-      granularity: "day",
-    }).catch(() => undefined);
-    charts.push(
-      <div class="card">
-        <BarChart
-          title={t("billing.chart", { meter: u.meter })}
-          unit={u.unit}
-          points={u.points.map((pt, i) => ({
-            label: pt.start.slice(5),
-            value: pt.quantity,
-            previous: before?.points[i]?.quantity ?? 0,
-          }))}
-        />
-      </div>,
-    );
-  }
+  const [y = 0, m = 1] = prev.split("-").map(Number);
+  const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+  const tenantId = (await tenantIdOf(p, inv.tenant)) ?? "";
+  const before = await Promise.all(
+    inv.usageByDay.map((u) =>
+      usageSeries(p.c.var.deps.db, {
+        tenantId,
+        meter: u.meter,
+        from: `${prev}-01`,
+        to: last,
+        granularity: "day",
+      }).catch(() => undefined),
+    ),
+  );
+  const charts = inv.usageByDay.map((u, k) => (
+    <div class="card">
+      <BarChart
+        title={t("billing.chart", { meter: u.meter })}
+        unit={u.unit}
+        points={u.points.map((pt, i) => ({
+          label: pt.start.slice(5),
+          value: pt.quantity,
+          previous: before[k]?.points[i]?.quantity ?? 0,
+        }))}
+      />
+    </div>
+  ));
   const base = `/console/billing/invoices/${inv.id}`;
   return renderPage(
     p,
