@@ -146,6 +146,15 @@ describe.each(drivers())("community pages on %s", (driver) => {
       name: "新建社区",
     });
     expect(added.status).toBe(303);
+    const centre = `${console}/centres/${a.tree.communities[0]?.id}`;
+    expect((await page(centre, a.admin)).html).toContain("Mon–Fri 09:00–17:00");
+    expect((await page(centre, a.street0)).status).toBe(403);
+    const edited = await post(centre, a.admin, {
+      name: "第1区第1社区",
+      openingHours: "每天 08:00–20:00",
+    });
+    expect(edited.status).toBe(303);
+    expect((await page(`${console}/centres`, a.street0)).html).toContain("每天 08:00–20:00");
     expect((await post(`${console}/centres`, a.street0, { level: "city", name: "x" })).status).toBe(
       403,
     );

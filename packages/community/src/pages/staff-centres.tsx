@@ -15,9 +15,9 @@ import {
   renderPage,
   verbErrors,
 } from "@zhengyun/web";
-import { createCentre } from "../centres.ts";
+import { createCentre, updateCentre } from "../centres.ts";
 import { centreLevels } from "../schema.ts";
-import { scopedCentres } from "../views.ts";
+import { centreInScope, scopedCentres } from "../views.ts";
 import { at, CONSOLE, link, navLabel, nowOfPage, num, pageCtx, str, tr } from "./common.tsx";
 
 /** Tenant admins manage the whole tree; community agents read their own subtrees. */
@@ -53,7 +53,9 @@ async function centresPage(p: PageCtx, errors: FieldErrors = {}) {
           <tbody>
             {centres.map((c) => (
               <tr>
-                <td style={`padding-left:${0.5 + depth(c.level) * 1.5}rem`}>{c.name}</td>
+                <td style={`padding-left:${0.5 + depth(c.level) * 1.5}rem`}>
+                  {admin ? <a href={link(p, `${CONSOLE}/centres/${c.id}`)}>{c.name}</a> : c.name}
+                </td>
                 <td>{t(`level.${c.level}`)}</td>
                 <td>{c.address ?? ""}</td>
                 <td>{c.openingHours ?? ""}</td>
@@ -157,4 +159,83 @@ export const staffCentrePages: PageDef[] = [
       return redirect(p, at(p, `${CONSOLE}/centres`), tr(p)("centres.saved"));
     },
   }),
+  definePage({
+    method: "get",
+    path: `${CONSOLE}/centres/{id}`,
+    permission: "tenant.settings:manage",
+    handler: (p) => editPage(p),
+  }),
+  definePage({
+    method: "post",
+    path: `${CONSOLE}/centres/{id}`,
+    permission: "tenant.settings:manage",
+    async handler(p) {
+      const f = p.form;
+      const input = {
+        id: p.c.req.param("id") ?? "",
+        name: f.name ?? "",
+        address: str(f.address) ?? null,
+        lat: num(f.lat) ?? null,
+        long: num(f.long) ?? null,
+        openingHours: str(f.openingHours) ?? null,
+        contact: str(f.contact) ?? null,
+      };
+      try {
+        await updateCentre({ ctx: pageCtx(p), input });
+      } catch (err) {
+        const errors = verbErrors(p.t, err);
+        if (errors) return editPage(p, errors);
+        throw err;
+      }
+      return redirect(p, at(p, `${CONSOLE}/centres`), tr(p)("centres.saved"));
+    },
+  }),
 ];
+
+/** A tenant admin edits a centre's public details (its place in the tree stays). */
+async function editPage(p: PageCtx, errors: FieldErrors = {}) {
+  const t = tr(p);
+  const c = await centreInScope(pageCtx(p), p.c.req.param("id") ?? "", true);
+  const v = (k: string, cur: string | number | null) =>
+    p.form[k] ?? (cur === null ? undefined : String(cur));
+  return renderPage(
+    p,
+    <>
+      <ErrorSummary p={p} errors={errors} />
+      <Form action={link(p, `${CONSOLE}/centres/${c.id}`)}>
+        <Field
+          name="name"
+          label={t("centres.name")}
+          value={v("name", c.name)}
+          error={errors.name}
+          required
+        />
+        <Field
+          name="address"
+          label={t("req.address")}
+          value={v("address", c.address)}
+          error={errors.address}
+        />
+        <Field name="lat" label={t("report.lat")} value={v("lat", c.lat)} error={errors.lat} />
+        <Field name="long" label={t("report.long")} value={v("long", c.long)} error={errors.long} />
+        <Field
+          name="openingHours"
+          label={t("centres.hours")}
+          value={v("openingHours", c.openingHours)}
+          error={errors.openingHours}
+        />
+        <Field
+          name="contact"
+          label={t("centres.contact")}
+          value={v("contact", c.contact)}
+          error={errors.contact}
+        />
+        <button type="submit">{t("act.submit")}</button>
+      </Form>
+    </>,
+    {
+      title: `${t(`level.${c.level}`)} · ${c.name}`,
+      ...(Object.keys(errors).length ? { status: 400 } : {}),
+    },
+  );
+}
