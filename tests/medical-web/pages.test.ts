@@ -6,6 +6,7 @@ import {
   miAccumulators,
   miSettlements,
   registerPerson,
+  setPersonStatus,
 } from "@zhengyun/medical-insurance";
 import { withTenant } from "@zhengyun/tenancy";
 import { eq } from "drizzle-orm";
@@ -188,6 +189,12 @@ describe.each(drivers())("medical pages on %s", (driver) => {
     );
     expect(empty.status).toBe(400);
     expect(empty.html).toContain('id="f-items.0.code-err"');
+    // A suspended person is refused on the form, not with a bare error page.
+    await setPersonStatus(ctx, p.id, "suspended", "arrears");
+    const suspended = await post(`${base()}/settle?lang=en`, officer, claim(p.id));
+    expect(suspended.status).toBe(409);
+    expect(suspended.html).toContain("The insured person is not active.");
+    expect(suspended.html).toContain('value="YP00001"');
     expect((await settlements()).length).toBe(before);
   });
 

@@ -66,7 +66,6 @@ const zh = {
   "setl.reverse": "冲正",
   "visit.outpatient": "门诊",
   "visit.inpatient": "住院",
-  "setlStatus.preview": "预结算",
   "setlStatus.settled": "已结算",
   "setlStatus.reversed": "已冲正",
   "amt.medfee_sumamt": "医疗费用总额",
@@ -102,7 +101,6 @@ const zh = {
   "settle.refused": "无法结算：{reason}",
   "settle.noParams": "就诊日期没有生效的政策参数。",
   "settle.personInactive": "该参保人员当前不是正常参保状态。",
-  "settle.duplicate": "该笔结算已存在。",
   "class.A": "甲类",
   "class.B": "乙类",
   "class.C": "丙类",
@@ -117,7 +115,6 @@ const zh = {
   "reviews.none": "没有待审核的结算。",
   "reviews.rule": "抽样规则",
   "reviews.created": "抽中时间",
-  "reviews.decided": "审核时间",
   "reviews.decide": "审核",
   "reviews.show": "显示",
   "reviewStatus.pending": "待审核",
@@ -209,7 +206,6 @@ const zh = {
   "clearing.rejected": "审核拒付",
   "clearing.payable": "基金应付",
   "clearing.total": "合计",
-  "refused.conflict": "操作与当前状态冲突。",
 } as const;
 
 export type MiKey = keyof typeof zh;
@@ -275,7 +271,6 @@ const en: { readonly [K in MiKey]: string } = {
   "setl.reverse": "Reverse",
   "visit.outpatient": "Outpatient",
   "visit.inpatient": "Inpatient",
-  "setlStatus.preview": "Pre-settlement",
   "setlStatus.settled": "Settled",
   "setlStatus.reversed": "Reversed",
   "amt.medfee_sumamt": "Total medical fees",
@@ -311,7 +306,6 @@ const en: { readonly [K in MiKey]: string } = {
   "settle.refused": "Cannot settle: {reason}",
   "settle.noParams": "No policy parameters are in force on the visit date.",
   "settle.personInactive": "The insured person is not active.",
-  "settle.duplicate": "This settlement already exists.",
   "class.A": "Class A (甲)",
   "class.B": "Class B (乙)",
   "class.C": "Class C (丙)",
@@ -327,7 +321,6 @@ const en: { readonly [K in MiKey]: string } = {
   "reviews.none": "No settlement awaits review.",
   "reviews.rule": "Sampling rule",
   "reviews.created": "Sampled at",
-  "reviews.decided": "Decided at",
   "reviews.decide": "Review",
   "reviews.show": "Show",
   "reviewStatus.pending": "Pending",
@@ -421,7 +414,6 @@ const en: { readonly [K in MiKey]: string } = {
   "clearing.rejected": "Rejected in review",
   "clearing.payable": "Fund owes",
   "clearing.total": "Total",
-  "refused.conflict": "This conflicts with the current state.",
 };
 
 export const miCatalogs: Record<Lang, { readonly [K in MiKey]: string }> = { "zh-CN": zh, en };
