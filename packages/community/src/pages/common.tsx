@@ -1,7 +1,15 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 import { systemClock } from "@zhengyun/core";
-import { formatDateTime, href, type PageCtx, type Translate } from "@zhengyun/web";
+import {
+  type FieldErrors,
+  formatDateTime,
+  href,
+  type PageCtx,
+  redirect,
+  type Translate,
+  verbErrors,
+} from "@zhengyun/web";
 import type { CsCtx } from "../context.ts";
 import type { RequestState, UpdateRow } from "../schema.ts";
 import { activeServices } from "../views.ts";
@@ -103,4 +111,21 @@ export async function serviceNames(p: PageCtx): Promise<(code: string) => string
     (await activeServices(pageCtx(p))).map((s) => [s.code, p.lang === "en" ? s.nameEn : s.nameZh]),
   );
   return (code) => names.get(code) ?? code;
+}
+
+/** Runs a form's verb; a ValidationError re-renders the form with its errors. */
+export async function submit(
+  p: PageCtx,
+  run: () => Promise<unknown>,
+  again: (errors: FieldErrors) => Promise<Response>,
+  done: string,
+) {
+  try {
+    await run();
+  } catch (err) {
+    const errors = verbErrors(p.t, err);
+    if (errors) return again(errors);
+    throw err;
+  }
+  return redirect(p, at(p, p.path), done);
 }

@@ -3,6 +3,7 @@ import { residentPages } from "./resident.tsx";
 import { residentAreaPages } from "./resident-area.tsx";
 import { staffCataloguePages } from "./staff-catalogue.tsx";
 import { staffCentrePages } from "./staff-centres.tsx";
+import { staffNoticePages } from "./staff-notices.tsx";
 import { staffRequestPages } from "./staff-requests.tsx";
 import { staffSlotPages } from "./staff-slots.tsx";
 
@@ -14,4 +15,5 @@ export const communityPages: PageDef[] = [
   ...staffCentrePages,
   ...staffCataloguePages,
   ...staffSlotPages,
+  ...staffNoticePages,
 ];

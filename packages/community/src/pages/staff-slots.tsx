@@ -9,15 +9,11 @@ import {
   Form,
   type PageCtx,
   type PageDef,
-  redirect,
   renderPage,
-  verbErrors,
 } from "@zhengyun/web";
 import { createSlot } from "../appointments.ts";
-import { publishNotice } from "../notices.ts";
-import { centreInScope, noticesOf, scopedCentres, slotBookings, staffSlots } from "../views.ts";
+import { centreInScope, scopedCentres, slotBookings, staffSlots } from "../views.ts";
 import {
-  at,
   CONSOLE,
   link,
   localTime,
@@ -25,26 +21,10 @@ import {
   nowOfPage,
   num,
   pageCtx,
+  submit,
   tr,
   when,
 } from "./common.tsx";
-
-/** Runs a form's verb; a ValidationError re-renders the form with its errors. */
-async function submit(
-  p: PageCtx,
-  run: () => Promise<unknown>,
-  again: (errors: FieldErrors) => Promise<Response>,
-  done: string,
-) {
-  try {
-    await run();
-  } catch (err) {
-    const errors = verbErrors(p.t, err);
-    if (errors) return again(errors);
-    throw err;
-  }
-  return redirect(p, at(p, p.path), done);
-}
 
 async function slotsPage(p: PageCtx, errors: FieldErrors = {}) {
   const t = tr(p);
@@ -138,63 +118,6 @@ async function slotsPage(p: PageCtx, errors: FieldErrors = {}) {
   );
 }
 
-async function noticesPage(p: PageCtx, errors: FieldErrors = {}) {
-  const t = tr(p);
-  const ctx = pageCtx(p);
-  const centres = await scopedCentres(ctx, false);
-  const notices = await noticesOf(
-    ctx,
-    centres.map((c) => c.id),
-  );
-  const f = p.form;
-  return renderPage(
-    p,
-    <>
-      <section aria-labelledby="publish">
-        <h2 id="publish">{t("notices.publish")}</h2>
-        <ErrorSummary p={p} errors={errors} />
-        <Form action={link(p, `${CONSOLE}/notices`)}>
-          <Field
-            name="centreId"
-            label={t("slots.centre")}
-            value={f.centreId}
-            error={errors.centreId}
-            options={centres.map((c) => ({ value: c.id, label: c.name }))}
-          />
-          <Field
-            name="title"
-            label={t("notices.heading")}
-            value={f.title}
-            error={errors.title}
-            required
-          />
-          <Field
-            name="body"
-            label={t("notices.body")}
-            value={f.body}
-            error={errors.body}
-            multiline
-            required
-          />
-          <button type="submit">{t("notices.submit")}</button>
-        </Form>
-      </section>
-      {notices.length === 0 ? (
-        <Empty text={t("notices.empty")} />
-      ) : (
-        notices.map((n) => (
-          <article class="card">
-            <h2>{n.title}</h2>
-            <p class="muted">{`${centres.find((c) => c.id === n.centreId)?.name ?? ""} · ${when(p, n.publishedAt)}`}</p>
-            <p>{n.body}</p>
-          </article>
-        ))
-      )}
-    </>,
-    { title: t("notices.title"), ...(Object.keys(errors).length ? { status: 400 } : {}) },
-  );
-}
-
 export const staffSlotPages: PageDef[] = [
   definePage({
     method: "get",
@@ -264,35 +187,6 @@ export const staffSlotPages: PageDef[] = [
           )}
         </>,
         { title: t("slots.bookings") },
-      );
-    },
-  }),
-  definePage({
-    method: "get",
-    path: `${CONSOLE}/notices`,
-    permission: "community:read",
-    nav: navLabel("nav.notices"),
-    handler: (p) => noticesPage(p),
-  }),
-  definePage({
-    method: "post",
-    path: `${CONSOLE}/notices`,
-    permission: "community:write",
-    handler(p) {
-      const ctx = pageCtx(p);
-      const input = {
-        centreId: p.form.centreId ?? "",
-        title: p.form.title ?? "",
-        body: p.form.body ?? "",
-      };
-      return submit(
-        p,
-        async () => {
-          await centreInScope(ctx, input.centreId);
-          await publishNotice({ ctx, input });
-        },
-        (e) => noticesPage(p, e),
-        tr(p)("notices.published"),
       );
     },
   }),
