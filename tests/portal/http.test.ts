@@ -210,4 +210,22 @@ describe.each(drivers())("portal over HTTP on %s", (driver) => {
       404,
     );
   });
+
+  it("the holiday calendar page shows the arrangements; only a tenant admin edits it", async () => {
+    const admin = await signedIn(people, "tenant_admin", a.id);
+    const url = `/t/${a.slug}/console/portal/calendar`;
+    const edit = (who: SignedIn) =>
+      app.request(url, {
+        method: "POST",
+        headers: { ...who.headers, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ day: "2026-02-23", kind: "work", note: "本区值班" }).toString(),
+      });
+    expect((await edit(officer)).status).toBe(403);
+    expect((await edit(admin)).status).toBe(303);
+    const page = await app.request(`${url}?year=2026`, req("GET", officer));
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("2026-02-14");
+    expect(html).toContain("本区值班");
+  });
 });

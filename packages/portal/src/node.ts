@@ -1,6 +1,7 @@
 /** Node-only part of the portal: application and staff routes (uploads, certificate PDFs). */
 import type { ApiModule } from "@zhengyun/http";
 import { addPages } from "@zhengyun/web";
+import { editorialPages } from "./pages/editorial.tsx";
 import { publicPages } from "./pages/public.tsx";
 import { staffPages } from "./pages/staff.tsx";
 import { registerApplicationRoutes } from "./routes/applications.ts";
@@ -18,6 +19,6 @@ export const portalNodeModule: ApiModule = {
     registerStaffRoutes(app);
     registerArticleStaff(app);
     registerServiceRoutes(app);
-    addPages(app, [...publicPages, ...staffPages]);
+    addPages(app, [...publicPages, ...staffPages, ...editorialPages]);
   },
 };

@@ -52,6 +52,11 @@ const zhCN = {
   "action.refuse": "不予",
   "action.complete": "办结",
   "article.published": "发布时间",
+  "editorial.title": "编辑审核",
+  "calendar.title": "节假日日历",
+  "calendar.work": "工作日",
+  "calendar.off": "休息日",
+  "calendar.edited": "本地调整",
 } as const;
 type Key = keyof typeof zhCN;
 
@@ -106,6 +111,11 @@ const en: Record<Key, string> = {
   "action.refuse": "Refuse",
   "action.complete": "Complete",
   "article.published": "Published",
+  "editorial.title": "Editorial queue",
+  "calendar.title": "Holiday calendar",
+  "calendar.work": "Working day",
+  "calendar.off": "Day off",
+  "calendar.edited": "Local edit",
 };
 
 export type PortalKey = Key;
