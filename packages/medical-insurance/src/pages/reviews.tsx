@@ -37,19 +37,15 @@ const queue = definePage({
     const rows = await listReviews(miCtx(p), status);
     const body = (
       <>
-        <nav aria-label={t("reviews.show")}>
-          <ul class="inline">
-            {statuses.map((s) => (
-              <li>
-                <a
-                  href={link(p, at(p, PATH), { status: s })}
-                  aria-current={s === status ? "page" : undefined}
-                >
-                  {t(`reviewStatus.${s}`)}
-                </a>
-              </li>
-            ))}
-          </ul>
+        <nav class="pager" aria-label={t("reviews.show")}>
+          {statuses.map((s) => (
+            <a
+              href={link(p, at(p, PATH), { status: s })}
+              aria-current={s === status ? "page" : undefined}
+            >
+              {t(`reviewStatus.${s}`)}
+            </a>
+          ))}
         </nav>
         <Table
           caption={`${t("reviews.caption")} · ${t(`reviewStatus.${status}`)}`}
