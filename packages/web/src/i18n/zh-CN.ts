@@ -262,7 +262,7 @@ export const zhCN = {
   "onboard.stepEquipment": "第 4 步：设备（可选）",
   "onboard.equipmentHelp": "在该单位安装的一台设备，按续租周期计费；不填则跳过。",
   "onboard.serialTaken": "该序列号已登记。",
-  "equipment.item": "设备名称",
+  "equipment.item": "设备型号",
   "equipment.serial": "序列号",
   "equipment.location": "安装地点",
   "equipment.cost": "购置成本（分）",
