@@ -228,4 +228,18 @@ describe.each(drivers())("portal over HTTP on %s", (driver) => {
     expect(html).toContain("2026-02-14");
     expect(html).toContain("本区值班");
   });
+
+  it("a citizen applies from the portal page and lands on the tracking page", async () => {
+    const form = `/t/${a.slug}/apply/000172001.01`;
+    expect((await app.request(form, req("GET", citizen))).status).toBe(200);
+    const post = await app.request(form, {
+      method: "POST",
+      headers: { ...citizen.headers, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ applicantName: "钱七", f_shopName: "钱记" }).toString(),
+    });
+    expect(post.status).toBe(303);
+    const track = await app.request(post.headers.get("location") ?? "", req("GET", citizen));
+    expect(track.status).toBe(200);
+    expect(await track.text()).toContain("已接收");
+  });
 });

@@ -1,6 +1,7 @@
 /** Node-only part of the portal: application and staff routes (uploads, certificate PDFs). */
 import type { ApiModule } from "@zhengyun/http";
 import { addPages } from "@zhengyun/web";
+import { citizenPages } from "./pages/citizen.tsx";
 import { editorialPages } from "./pages/editorial.tsx";
 import { publicPages } from "./pages/public.tsx";
 import { staffPages } from "./pages/staff.tsx";
@@ -19,6 +20,6 @@ export const portalNodeModule: ApiModule = {
     registerStaffRoutes(app);
     registerArticleStaff(app);
     registerServiceRoutes(app);
-    addPages(app, [...publicPages, ...staffPages, ...editorialPages]);
+    addPages(app, [...publicPages, ...citizenPages, ...staffPages, ...editorialPages]);
   },
 };

@@ -57,6 +57,14 @@ const zhCN = {
   "calendar.work": "工作日",
   "calendar.off": "休息日",
   "calendar.edited": "本地调整",
+  "notices.title": "通知公告",
+  "qa.title": "咨询问答",
+  "qa.name": "姓名",
+  "qa.subject": "主题",
+  "qa.question": "问题",
+  "qa.department": "咨询部门",
+  "qa.submit": "提交咨询",
+  "apply.name": "申请人姓名",
 } as const;
 type Key = keyof typeof zhCN;
 
@@ -116,6 +124,14 @@ const en: Record<Key, string> = {
   "calendar.work": "Working day",
   "calendar.off": "Day off",
   "calendar.edited": "Local edit",
+  "notices.title": "Notices",
+  "qa.title": "Questions and answers",
+  "qa.name": "Name",
+  "qa.subject": "Subject",
+  "qa.question": "Question",
+  "qa.department": "Department",
+  "qa.submit": "Ask",
+  "apply.name": "Applicant's name",
 };
 
 export type PortalKey = Key;
