@@ -105,7 +105,7 @@ describe.each(drivers())("health, OpenAPI, docs and guards on %s", (driver) => {
     expect(routes.find((r) => r.path === "/t/{tenant}/api/v1/profile")?.tenantScoped).toBe(true);
     expect(routes.find((r) => r.path === "/api/v1/tenants")).toMatchObject({
       method: "POST",
-      permission: "tenants:create",
+      permission: "platform.tenants:manage",
       tenantScoped: false,
     });
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["apiKey", "session"]);
@@ -123,7 +123,7 @@ describe.each(drivers())("health, OpenAPI, docs and guards on %s", (driver) => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("POST /api/v1/tenants");
-    expect(html).toContain("tenants:create");
+    expect(html).toContain("platform.tenants:manage");
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3)/);
   });
 
