@@ -33,6 +33,7 @@ const expected: Record<string, string[]> = {
     "tenant.support:approve",
     "tenant.usage:read",
     "tenant.subscriptions:manage",
+    "tenant.invoices:read",
   ],
   tenant_security_admin: ["tenant.accounts:manage"],
   tenant_auditor: ["tenant.audit:read", "tenant.audit:purge"],
