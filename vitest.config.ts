@@ -11,5 +11,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Files run in parallel processes; each opens its own PGlite and its own tenants.
     pool: "forks",
+    // Most suites wait on Postgres, s3rver or subprocesses, not on the CPU: three workers keep two
+    // cores busy (vitest's default on a 2-core machine is a single worker).
+    maxWorkers: 3,
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   },
 });

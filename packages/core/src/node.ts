@@ -9,6 +9,9 @@ export type { Secrets };
 
 /** The only place that reads process.env. */
 export function loadNodeConfig(overrides: Record<string, string | undefined> = {}): Config {
+  // The AWS SDK warns on every start under Node 20 about its future Node 22 requirement; the README
+  // already says production should run Node 22 or 24.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const cfg = loadConfig({ ...process.env, ...overrides });
   return { ...cfg, DATA_DIR: resolve(cfg.DATA_DIR) };
 }
