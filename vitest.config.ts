@@ -8,7 +8,7 @@ export default defineConfig({
     reporters: ["default", "./tests/harness/summary-reporter.ts"],
     // Generous: CI runs every file on 2 cores at once, and CLI suites boot subprocesses.
     testTimeout: 180_000,
-    hookTimeout: 120_000,
+    hookTimeout: 300_000,
     // Files run in parallel processes; each opens its own PGlite and its own tenants.
     pool: "forks",
     // Most suites wait on Postgres, s3rver or subprocesses, not on the CPU: three workers keep two
