@@ -43,19 +43,17 @@ export const editorialPages: PageDef[] = [
       const days = await calendarYear(ctxOf(p), year);
       return renderPage(
         p,
-        <>
-          <table>
-            <tbody>
-              {days.map((d) => (
-                <tr>
-                  <td>{d.day}</td>
-                  <td>{d.working ? m("calendar.work") : m("calendar.off")}</td>
-                  <td>{d.edited ? `${m("calendar.edited")} ${d.note}` : ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>,
+        <table>
+          <tbody>
+            {days.map((d) => (
+              <tr>
+                <td>{d.day}</td>
+                <td>{d.working ? m("calendar.work") : m("calendar.off")}</td>
+                <td>{d.edited ? `${m("calendar.edited")} ${d.note}` : ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>,
         { title: `${m("calendar.title")} ${year}` },
       );
     },

@@ -70,22 +70,20 @@ export const publicPages: PageDef[] = [
       const items = await listItems(ctxOf(p));
       return renderPage(
         p,
-        <>
-          {items.map((i) => (
-            <section class="card">
-              <h2>
-                {i.name} <small>{i.code}</small>
-              </h2>
-              <p>
-                {i.implementingBody} · {m("items.legal")}: {i.legalDays} · {m("items.promised")}:{" "}
-                {i.promisedDays}
-              </p>
-              <p>
-                {m("items.materials")}: {i.materials.map((x) => x.name).join("、")}
-              </p>
-            </section>
-          ))}
-        </>,
+        items.map((i) => (
+          <section class="card">
+            <h2>
+              {i.name} <small>{i.code}</small>
+            </h2>
+            <p>
+              {i.implementingBody} · {m("items.legal")}: {i.legalDays} · {m("items.promised")}:{" "}
+              {i.promisedDays}
+            </p>
+            <p>
+              {m("items.materials")}: {i.materials.map((x) => x.name).join("、")}
+            </p>
+          </section>
+        )),
         { title: m("items.title") },
       );
     },
