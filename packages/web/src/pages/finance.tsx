@@ -6,8 +6,9 @@ import { usageSeries } from "@zhengyun/metering";
 import { findTenantBySlug } from "@zhengyun/tenancy";
 import { BarChart } from "../components/chart.tsx";
 import { verbErrors } from "../components/forms.ts";
+import { InvoiceLines } from "../components/invoice-lines.tsx";
 import { Empty, ErrorSummary, Field, type FieldErrors, Form } from "../components/ui.tsx";
-import { formatMoney, formatNumber } from "../i18n/index.ts";
+import { formatMoney } from "../i18n/index.ts";
 import { definePage, type PageCtx, type PageDef } from "../page.ts";
 import { href, redirect, renderPage } from "../render.tsx";
 import { actorOf, defaultPeriod, nowOf, previousPeriod } from "./billing-shared.ts";
@@ -76,33 +77,7 @@ async function invoicePage(p: PageCtx, errors: FieldErrors = {}) {
           </>
         )}
       </dl>
-      <table>
-        <caption class="muted">{t("billing.lines")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("billing.description")}</th>
-            <th scope="col" class="num">
-              {t("billing.quantity")}
-            </th>
-            <th scope="col" class="num">
-              {t("billing.amount")}
-            </th>
-            <th scope="col" class="num">
-              {t("billing.tax")}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {inv.lines.map((l) => (
-            <tr>
-              <td>{l.description}</td>
-              <td class="num">{formatNumber(Number(l.quantity))}</td>
-              <td class="num">{formatMoney(l.amountFen)}</td>
-              <td class="num">{formatMoney(l.taxFen)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <InvoiceLines t={t} lines={inv.lines} />
       {charts}
       {inv.status === "draft" && (
         <form method="post" action={href(p, `${base}/approve`)} class="card">

@@ -4,6 +4,7 @@ import { getInvoice, type tenantQuotas } from "@zhengyun/billing";
 import { documentPdf } from "@zhengyun/billing/exports";
 import { NotFoundError } from "@zhengyun/core";
 import type { Tenant } from "@zhengyun/tenancy";
+import { InvoiceLines } from "../components/invoice-lines.tsx";
 import { Empty } from "../components/ui.tsx";
 import { formatMoney, formatNumber } from "../i18n/index.ts";
 import { definePage, type PageCtx, type PageDef } from "../page.ts";
@@ -97,33 +98,7 @@ export const tenantBillingPages: PageDef[] = [
               {t("billing.tax")} {formatMoney(inv.taxFen)})
             </dd>
           </dl>
-          <table>
-            <caption class="muted">{t("billing.lines")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("billing.description")}</th>
-                <th scope="col" class="num">
-                  {t("billing.quantity")}
-                </th>
-                <th scope="col" class="num">
-                  {t("billing.amount")}
-                </th>
-                <th scope="col" class="num">
-                  {t("billing.tax")}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {inv.lines.map((l) => (
-                <tr>
-                  <td>{l.description}</td>
-                  <td class="num">{formatNumber(Number(l.quantity))}</td>
-                  <td class="num">{formatMoney(l.amountFen)}</td>
-                  <td class="num">{formatMoney(l.taxFen)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <InvoiceLines t={t} lines={inv.lines} />
           <p>
             <a class="button" href={href(p, pdf)}>
               {t("billing.pdf")}
