@@ -1,8 +1,10 @@
 import { totpCode } from "@zhengyun/auth";
+import { ensureBillingCatalog } from "@zhengyun/billing";
 import { ManualClock } from "@zhengyun/core";
-import type { Database } from "@zhengyun/db";
+import { type Database, platformSchema } from "@zhengyun/db";
 import { findTenantBySlug } from "@zhengyun/tenancy";
 import { listPages } from "@zhengyun/web";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityFactory, TEST_PASSWORD } from "../harness/identity.ts";
 import {
@@ -123,17 +125,28 @@ describe.each(drivers())("web console on %s", (driver) => {
 
     const slug = randomSlug("web");
     const email = `admin-${slug}@example.test`;
+    await ensureBillingCatalog(db);
+    const form = await (await browser.get("/console/tenants/new")).text();
+    expect(form).toContain('name="module_portal"');
     const ok = await browser.post("/console/tenants/new", {
       name: "网页新区",
       slug,
       level: "street",
       domains: "",
       adminEmail: email,
+      module_portal: "on",
+      module_community: "on",
     });
     expect(ok.status).toBe(200);
     const made = await findTenantBySlug(db, slug);
     expect(made?.status).toBe("active");
     if (made) tenants.track(made);
+    // The modules step put the ticked modules under contract and subscribed them from today.
+    const subs = await db.orm
+      .select({ module: platformSchema.subscriptions.module })
+      .from(platformSchema.subscriptions)
+      .where(eq(platformSchema.subscriptions.tenantId, made?.id ?? ""));
+    expect(subs.map((r) => r.module).sort()).toEqual(["community", "portal"]);
     const adminId = await userIdByEmail(db, email);
     if (adminId) await ids.track(adminId);
     expect(textOf(await ok.text(), "secret")).toBeTruthy();

@@ -83,10 +83,12 @@ describe.each(drivers())("audit of page actions on %s", (driver) => {
     const browser = new Browser(app);
     const ip = { "cf-connecting-ip": "198.51.100.99" };
     const statuses: number[] = [];
+    // Fresh login names each run: lockout counters per login name persist in a shared Postgres.
+    const run = randomSlug("nobody");
     for (let i = 0; i < 9; i++) {
       const res = await browser.post(
         "/sign-in",
-        { login: `nobody${i}@example.test`, password: "x" },
+        { login: `${run}-${i}@example.test`, password: "x" },
         ip,
       );
       statuses.push(res.status);

@@ -269,6 +269,9 @@ export const en: Messages = {
   "onboard.equipmentHelp":
     "One item installed at this tenant, billed per renewal cycle; leave empty to skip.",
   "onboard.serialTaken": "This serial number is already registered.",
+  "onboard.stepModules": "Step 5: Modules (optional)",
+  "onboard.modulesHelp":
+    "Ticked modules go under a contract starting today and are subscribed from today.",
   "equipment.item": "Item",
   "equipment.serial": "Serial number",
   "equipment.location": "Location",

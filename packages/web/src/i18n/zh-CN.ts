@@ -262,6 +262,8 @@ export const zhCN = {
   "onboard.stepEquipment": "第 4 步：设备（可选）",
   "onboard.equipmentHelp": "在该单位安装的一台设备，按续租周期计费；不填则跳过。",
   "onboard.serialTaken": "该序列号已登记。",
+  "onboard.stepModules": "第 5 步：模块（可选）",
+  "onboard.modulesHelp": "勾选的模块按今日起生效的合同开通，并自今日起订阅计费。",
   "equipment.item": "设备型号",
   "equipment.serial": "序列号",
   "equipment.location": "安装地点",

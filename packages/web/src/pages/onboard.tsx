@@ -11,8 +11,9 @@ import { definePage, type PageCtx, type PageDef, pageTenantAudit } from "../page
 import { href, renderPage } from "../render.tsx";
 import { levelLabel } from "./labels.ts";
 import { EquipmentFields, equipmentStep, registerStepEquipment } from "./onboard-equipment.tsx";
+import { catalogModules, contractStepModules, ModuleFields } from "./onboard-modules.tsx";
 
-/** The onboarding wizard: tenant, domains, first admin, equipment; one POST provisions it all. */
+/** The onboarding wizard: tenant, domains, first admin, equipment, modules; one POST does it all. */
 const onboardInput = provisionInput.extend({
   parentSlug: z
     .string()
@@ -22,8 +23,9 @@ const onboardInput = provisionInput.extend({
   adminEmail: z.email(),
 });
 
-function onboardForm(p: PageCtx, errors: FieldErrors = {}) {
+async function onboardForm(p: PageCtx, errors: FieldErrors = {}) {
   const { t } = p;
+  const modules = await catalogModules(p);
   const f = p.form;
   return renderPage(
     p,
@@ -88,6 +90,7 @@ function onboardForm(p: PageCtx, errors: FieldErrors = {}) {
           />
         </fieldset>
         <EquipmentFields p={p} errors={errors} />
+        <ModuleFields p={p} modules={modules} />
         <button type="submit">{t("onboard.submit")}</button>
       </Form>
     </>,
@@ -132,6 +135,7 @@ export const onboardPages: PageDef[] = [
         throw err;
       }
       if (eq.input) await registerStepEquipment(p, { ...eq.input, tenant: tenant.slug });
+      await contractStepModules(p, tenant.slug, await catalogModules(p));
       const password = generatePassword();
       // The page checked platform.tenants:manage; inviting the first admin is part of provisioning.
       const { actor: _, ...trusted } = p.auth;
