@@ -89,12 +89,13 @@ describe.each(drivers())("invoice review, issue and credit notes on %s", (driver
     const [inv] = await db.orm.select().from(p.invoices).where(eq(p.invoices.id, draft.id));
     expect(inv?.snapshot).toEqual(doc);
     const lineId = draft.lineIds[0] ?? "";
+    // Started one at a time: a rejection must never wait unobserved for an earlier assertion.
     const edits = [
-      issueInvoice(db, draft.id, FINANCE, NOW),
-      approveInvoice(db, draft.id, FINANCE, NOW),
-      adjustLine(db, draft.id, { lineId, amountFen: 1, reason: "late fix" }, FINANCE),
+      () => issueInvoice(db, draft.id, FINANCE, NOW),
+      () => approveInvoice(db, draft.id, FINANCE, NOW),
+      () => adjustLine(db, draft.id, { lineId, amountFen: 1, reason: "late fix" }, FINANCE),
     ];
-    for (const e of edits) await expect(e).rejects.toBeInstanceOf(ConflictError);
+    for (const edit of edits) await expect(edit()).rejects.toBeInstanceOf(ConflictError);
     const [after] = await db.orm.select().from(p.invoices).where(eq(p.invoices.id, draft.id));
     expect(after).toEqual(inv);
   });
