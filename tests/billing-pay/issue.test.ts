@@ -165,6 +165,8 @@ describe.each(drivers())("invoice review, issue and credit notes on %s", (driver
   it("renders the issued invoice as a PDF with the CJK font embedded and the text intact", async () => {
     const d = await makeDraft(db, t.id, nextPeriod(), [
       { amountFen: 123_456, description: "社区服务模块租用费（街道级）" },
+      // "ff" and "fi" become ligature glyphs that map back to two letters each.
+      { amountFen: 100, description: "Staff office fit-out" },
     ]);
     await approveInvoice(db, d.id, FINANCE, NOW);
     const inv = await issueInvoice(db, d.id, FINANCE, NOW);
@@ -177,6 +179,7 @@ describe.each(drivers())("invoice review, issue and credit notes on %s", (driver
     for (const s of [
       "朝阳区政务服务中心",
       "社区服务模块租用费（街道级）",
+      "Staff office fit-out",
       "¥1,234.56",
       inv.number,
       "价税合计",

@@ -34,7 +34,9 @@ export function pdfTexts(pdf: Buffer): string[] {
 function parseCmap(t: string): Map<number, string> {
   const map = new Map<number, string>();
   const cp = (h: string) =>
-    String.fromCodePoint(...(h.match(/.{4}/g) ?? []).map((x) => Number.parseInt(x, 16)));
+    String.fromCodePoint(
+      ...(h.replace(/\s/g, "").match(/.{4}/g) ?? []).map((x) => Number.parseInt(x, 16)),
+    );
   for (const b of t.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
     for (const r of (b[1] ?? "").matchAll(
       /<([0-9a-f]+)>\s*<([0-9a-f]+)>\s*(\[[^\]]*\]|<[0-9a-f]+>)/gi,
@@ -44,7 +46,8 @@ function parseCmap(t: string): Map<number, string> {
       const dst = r[3] ?? "";
       if (dst.startsWith("[")) {
         let g = lo;
-        for (const d of dst.matchAll(/<([0-9a-f]+)>/gi)) map.set(g++, cp(d[1] ?? ""));
+        // A ligature maps to several code points: `<0066 0066>` is "ff".
+        for (const d of dst.matchAll(/<([0-9a-f\s]+)>/gi)) map.set(g++, cp(d[1] ?? ""));
       } else {
         const base = Number.parseInt(dst.slice(1, -1), 16);
         for (let g = lo; g <= hi; g++) map.set(g, String.fromCodePoint(base + g - lo));
