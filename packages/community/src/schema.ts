@@ -10,6 +10,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
 } from "drizzle-orm/pg-core";
 
 /*
@@ -128,7 +129,15 @@ export const csRequests = pgTable(
   ],
 );
 
-/** Every status change, public (Open311 servicerequestupdates). */
+/** Parameters of a history message (names, numbers), rendered into its catalog text. */
+export type NoteParams = Record<string, string | number>;
+
+/**
+ * Every status change, and every comment an Open311 client posts, public (Open311
+ * servicerequestupdates). A note written by the system has a message key and parameters, rendered
+ * in the reader's language (`note` keeps its zh-CN text for readers without the catalog); a note a
+ * person wrote (staff, a client) is `note` alone, shown as written.
+ */
 export const csRequestUpdates = pgTable(
   "cs_request_updates",
   {
@@ -136,11 +145,24 @@ export const csRequestUpdates = pgTable(
     requestId: bigint({ mode: "number" }).notNull(),
     state: text({ enum: requestStates }).notNull(),
     note: text().notNull(),
+    noteKey: text(),
+    noteParams: jsonb().$type<NoteParams>().notNull().default({}),
     centreId: text().notNull(),
     actorId: text(),
     at: ts().notNull(),
+    /** A client's own id for the update it posted: a retry with the same id writes nothing. */
+    externalId: text(),
+    /** The status the client reported (OPEN, CLOSED, FIXED, …); the handling state is staff's. */
+    clientStatus: text(),
+    /** The client's updated_datetime (`at` is when it arrived). */
+    reportedAt: ts(),
+    mediaUrl: text(),
   },
-  (t) => [index().on(t.requestId), index().on(t.at)],
+  (t) => [
+    index().on(t.requestId),
+    index().on(t.at),
+    uniqueIndex().on(t.actorId, t.externalId),
+  ],
 );
 
 export const csNotices = pgTable(
