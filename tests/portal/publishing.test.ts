@@ -1,5 +1,11 @@
 import "@zhengyun/api";
-import { ConflictError, ForbiddenError, ManualClock, NotFoundError } from "@zhengyun/core";
+import {
+  ConflictError,
+  ForbiddenError,
+  ManualClock,
+  NotFoundError,
+  ValidationError,
+} from "@zhengyun/core";
 import type { Database } from "@zhengyun/db";
 import { seedDemoPortal } from "@zhengyun/demo/portal";
 import {
@@ -103,6 +109,94 @@ describe.each(drivers())("portal publishing on %s", (driver) => {
     ]);
     expect(await searchArticles(as("usr_x"), { q: "户口" })).toHaveLength(1);
     expect(await searchArticles(as("usr_x"), { q: "税务" })).toHaveLength(0);
+  });
+
+  it("matches mixed Chinese and English queries, every token required, case-insensitive", async () => {
+    await publish("政务服务App上线公告", "<p>新版App支持在线预约公证。</p>");
+    await publish("公证预约说明", "<p>请通过窗口办理。</p>");
+    const titles = async (q: string) =>
+      (await searchArticles(as("usr_x"), { q })).map((h) => h.title);
+    expect(await titles("app 公证")).toEqual(["政务服务App上线公告"]);
+    expect(await titles("APP上线")).toEqual(["政务服务App上线公告"]);
+    expect(await titles("公证")).toEqual(["公证预约说明", "政务服务App上线公告"]);
+    expect(await titles("公证 android")).toEqual([]);
+    // 公示 shares a character with 公证 but is not a bigram of either article.
+    expect(await titles("公示")).toEqual([]);
+    const [hit] = await searchArticles(as("usr_x"), { q: "app 公证" });
+    expect(hit?.titleHtml).toBe("政务服务<mark>App</mark>上线公告");
+    expect(hit?.snippetHtml).toContain("新版<mark>App</mark>支持在线预约<mark>公证</mark>");
+  });
+
+  it("ranks title hits first, each tier newest first, and pages through them", async () => {
+    // Published one a minute apart, oldest first; 档案 in titles of the two oldest only.
+    const titles = ["档案查询指南", "档案借阅须知", "不动产登记", "婚姻登记", "出入境证件"];
+    for (const [n, title] of titles.entries()) {
+      clock.set(new Date(Date.parse("2026-04-01T00:00:00Z") + n * 60_000));
+      await publish(title, `<p>${title}：相关档案材料请提前准备。</p>`);
+    }
+    const expected = ["档案借阅须知", "档案查询指南", "出入境证件", "婚姻登记", "不动产登记"];
+    const all = await searchArticles(as("usr_x"), { q: "档案", size: 50 });
+    expect(all.map((h) => h.title)).toEqual(expected);
+    expect(all[0]?.rank).toBeGreaterThan(all[2]?.rank ?? 1);
+    const pages = [];
+    for (let page = 1; page <= 3; page++)
+      pages.push(...(await searchArticles(as("usr_x"), { q: "档案", size: 2, page })));
+    expect(pages.map((h) => h.title)).toEqual(expected);
+    expect(await searchArticles(as("usr_x"), { q: "档案", size: 2, page: 4 })).toEqual([]);
+    // A first pass over only the newest article(s) must not change the answer: the tiers it leaves
+    // short are looked up in full.
+    for (const window of [1, 2, 3]) {
+      for (const [size, page] of [
+        [2, 1],
+        [2, 2],
+        [2, 3],
+        [50, 1],
+      ] as const) {
+        const hits = await searchArticles(as("usr_x"), { q: "档案", size, page }, { window });
+        expect(hits.map((h) => h.title)).toEqual(expected.slice((page - 1) * size, page * size));
+      }
+    }
+    await expect(searchArticles(as("usr_x"), { q: "档案", page: 0 })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(searchArticles(as("usr_x"), { q: " " })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it("never finds drafts, submitted, scheduled or withdrawn articles, nor another tenant's", async () => {
+    await write("宅基地草稿", "<p>宅基地</p>");
+    const submitted = await write("宅基地待审", "<p>宅基地</p>");
+    await actOnArticle({ ctx: as("usr_author"), id: submitted.id, input: { action: "submit" } });
+    const scheduled = await write("宅基地定时", "<p>宅基地</p>");
+    await actOnArticle({ ctx: as("usr_author"), id: scheduled.id, input: { action: "submit" } });
+    await actOnArticle({
+      ctx: as("usr_reviewer"),
+      id: scheduled.id,
+      input: { action: "publish", publishAt: "2030-01-01T00:00:00Z" },
+    });
+    const withdrawn = await publish("宅基地撤回", "<p>宅基地</p>");
+    await actOnArticle({
+      ctx: as("usr_reviewer"),
+      id: withdrawn.id,
+      input: { action: "withdraw", reason: "错误" },
+    });
+    const other = await factory.create();
+    const otherCtx: PortalCtx = { db, tenant: other, clock, actor: { id: "usr_o", kind: "staff" } };
+    await saveChannel({ ctx: otherCtx, input: { slug: "notices", name: "通知" } });
+    const theirs = await saveArticle({
+      ctx: otherCtx,
+      input: { channel: "notices", title: "宅基地确权公告", body: "<p>宅基地</p>" },
+    });
+    await actOnArticle({ ctx: otherCtx, id: theirs.id, input: { action: "submit" } });
+    await actOnArticle({
+      ctx: { ...otherCtx, actor: { id: "usr_o2", kind: "staff" } },
+      id: theirs.id,
+      input: { action: "publish" },
+    });
+    expect(await searchArticles(as("usr_x"), { q: "宅基地" })).toEqual([]);
+    expect(await searchArticles(as("usr_x"), { q: "宅基地" }, { window: 1 })).toEqual([]);
+    expect((await searchArticles(otherCtx, { q: "宅基地" })).map((h) => h.title)).toEqual([
+      "宅基地确权公告",
+    ]);
   });
 
   it("serves public pages with ETag and Cache-Control, answering 304 when unchanged", async () => {

@@ -1,0 +1,1 @@
+CREATE INDEX "portal_articles_title_search_idx" ON "portal_articles" USING gin (ts_filter("search", '{a}'));
