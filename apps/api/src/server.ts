@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
+import { startQuotaJob } from "@zhengyun/billing";
 import { startReminderJob } from "@zhengyun/billing/payments";
 import { serveCliAdmin } from "@zhengyun/cli";
 import { startEscalation } from "@zhengyun/community/jobs";
@@ -117,6 +118,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     jobs = await startJobs(rt, { logger });
     // Overdue-invoice reminders at 7, 14 and 30 days (idempotent per invoice and stage).
     if (jobs.queue) await startReminderJob(jobs.queue, rt.db, { logger });
+    // Usage quota warnings (80% / 100% of the month's allowance), daily; once per threshold.
+    if (jobs.queue) await startQuotaJob(jobs.queue, rt.db, { logger });
     // Supervision (督办): overdue community requests rise to the parent centre.
     if (jobs.queue) await startEscalation(jobs.queue, rt.db, logger);
     // Scheduled articles, deemed acceptance (5 working days), overdue consultations.

@@ -7,6 +7,7 @@ export * from "./equipment.ts";
 export * from "./money.ts";
 export * from "./overage.ts";
 export * from "./period.ts";
+export * from "./quota-job.ts";
 export * from "./quotas.ts";
 export * from "./run/run.ts";
 export * from "./subscriptions.ts";
