@@ -3,7 +3,7 @@ import { humanCode, NotFoundError, ValidationError, type WorkingCalendar } from 
 import type { Tx } from "@zhengyun/db";
 import { recordUsage } from "@zhengyun/jobs/outbox";
 import { withTenant } from "@zhengyun/tenancy";
-import { asc, eq, inArray, or } from "drizzle-orm";
+import { asc, desc, eq, inArray, or } from "drizzle-orm";
 import { z } from "zod";
 import { tenantCalendar } from "./calendar.ts";
 import { findItem } from "./catalogue.ts";
@@ -62,9 +62,18 @@ export async function acceptUploads(
 ) {
   if (list.length > 0 && !store) throw new ValidationError("File uploads are not configured");
   const out: AttachedMaterial[] = [];
-  for (const m of list) {
-    const a = await acceptMaterial(store as MaterialStore, tenantId, m.upload);
-    out.push({ name: m.name, key: a.key, contentType: a.contentType, size: a.size });
+  for (const [n, m] of list.entries()) {
+    try {
+      const a = await acceptMaterial(store as MaterialStore, tenantId, m.upload);
+      out.push({ name: m.name, key: a.key, contentType: a.contentType, size: a.size });
+    } catch (e) {
+      // Names the refused material, so a form can show the error beside its file field.
+      if (e instanceof ValidationError)
+        throw new ValidationError(`materials.${n}: ${e.message}`, [
+          { path: `materials.${n}`, message: e.message },
+        ]);
+      throw e;
+    }
   }
   return out;
 }
@@ -213,6 +222,20 @@ export async function getApplication(ctx: PortalCtx, ref: string, staff: boolean
       .orderBy(asc(portalApplicationEvents.id));
     return { application: app, timeline };
   });
+}
+
+/** The signed-in applicant's own applications, newest first. */
+export async function myApplications(ctx: PortalCtx) {
+  const me = ctx.actor?.id;
+  if (!me) return [];
+  return withTenant(ctx.db, ctx.tenant, (tx) =>
+    tx
+      .select()
+      .from(portalApplications)
+      .where(eq(portalApplications.applicantId, me))
+      .orderBy(desc(portalApplications.receivedAt), desc(portalApplications.id))
+      .limit(200),
+  );
 }
 
 const OPEN = ["received", "notice", "accepted", "under_review", "suspended"] as const;

@@ -118,6 +118,14 @@ export async function certificateByCode(ctx: PortalCtx, code: string) {
   return withTenant(ctx.db, ctx.tenant, (tx) => byCode(tx, code));
 }
 
+/** The certificate issued for an application, if any (the case page shows it). */
+export async function certificateOfApplication(ctx: PortalCtx, applicationId: number) {
+  const [c] = await withTenant(ctx.db, ctx.tenant, (tx) =>
+    tx.select().from(portalCertificates).where(eq(portalCertificates.applicationId, applicationId)),
+  );
+  return c ?? null;
+}
+
 export const revokeInput = z.object({ reason: z.string().trim().min(1).max(2000) });
 
 export async function revokeCertificate({

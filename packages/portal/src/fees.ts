@@ -2,9 +2,10 @@ import { writeAudit } from "@zhengyun/audit";
 import { ConflictError, humanCode, NotFoundError } from "@zhengyun/core";
 import type { Tx } from "@zhengyun/db";
 import { withTenant } from "@zhengyun/tenancy";
-import { eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { auditActor, nowOf, type PortalCtx, parse } from "./context.ts";
+import { portalApplications } from "./schema.ts";
 import { portalPayments } from "./schema-service.ts";
 
 /**
@@ -105,4 +106,28 @@ export async function paymentOf(ctx: PortalCtx, applicationId: number) {
     tx.select().from(portalPayments).where(eq(portalPayments.applicationId, applicationId)),
   );
   return p ?? null;
+}
+
+/** Payment orders for the staff's confirmation page: pending first, then the latest paid. */
+export async function paymentQueue(ctx: PortalCtx) {
+  const rows = await withTenant(ctx.db, ctx.tenant, (tx) =>
+    tx
+      .select({
+        reference: portalPayments.reference,
+        applicationId: portalPayments.applicationId,
+        tracking: portalApplications.tracking,
+        applicantName: portalApplications.applicantName,
+        amountFen: portalPayments.amountFen,
+        state: portalPayments.state,
+        method: portalPayments.method,
+        bankReference: portalPayments.bankReference,
+        paidAt: portalPayments.paidAt,
+        createdAt: portalPayments.createdAt,
+      })
+      .from(portalPayments)
+      .innerJoin(portalApplications, eq(portalApplications.id, portalPayments.applicationId))
+      .orderBy(desc(portalPayments.createdAt))
+      .limit(500),
+  );
+  return [...rows.filter((r) => r.state === "pending"), ...rows.filter((r) => r.state === "paid")];
 }

@@ -1,3 +1,4 @@
+import { newId } from "@zhengyun/core";
 import type { ObjectStore, UploadSupport } from "@zhengyun/storage";
 
 /** What an applicant may upload: scans and photos of documents, checked by content. */
@@ -17,4 +18,19 @@ export function acceptMaterial(store: MaterialStore, tenantId: string, quarantin
     allowedTypes: MATERIAL_TYPES,
     maxBytes: MATERIAL_MAX_BYTES,
   });
+}
+
+/**
+ * A file posted to a page (forms work without JavaScript, so no presigned POST): put into the
+ * same quarantine a presigned upload lands in, then accepted by the same checks (`acceptMaterial`).
+ */
+export async function quarantineFile(
+  store: MaterialStore,
+  tenantId: string,
+  body: Uint8Array,
+  declaredType: string,
+): Promise<string> {
+  const key = `quarantine/${newId("upl")}`;
+  await store.put(tenantId, key, body, declaredType || "application/octet-stream");
+  return key;
 }

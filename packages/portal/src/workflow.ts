@@ -46,6 +46,10 @@ const FROM: Record<ActionInput["action"], readonly ApplicationState[]> = {
   refuse: ["under_review"],
   complete: ["approved", "refused"],
 };
+/** The staff actions an application in `state` takes (what the case page offers). */
+export const actionsFrom = (state: ApplicationState): ActionInput["action"][] =>
+  (Object.keys(FROM) as ActionInput["action"][]).filter((a) => FROM[a].includes(state));
+
 const TO: Record<ActionInput["action"], ApplicationState> = {
   accept: "accepted",
   not_accept: "not_accepted",

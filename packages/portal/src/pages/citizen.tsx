@@ -1,14 +1,12 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 import { definePage, formatDateTime, type PageDef, redirect, renderPage } from "@zhengyun/web";
-import { submitApplication } from "../applications.ts";
 import { listArticles } from "../articles.ts";
-import { getItem } from "../catalogue.ts";
 import { publicQa, submitConsultation } from "../consultations.ts";
 import { navLabel, portalMessages } from "./i18n.ts";
 import { ctxOf } from "./public.tsx";
 
-/** Notices, Q&A with the question form, and the apply form (materials go through the API's uploads). */
+/** Notices, and Q&A with the question form. */
 export const citizenPages: PageDef[] = [
   definePage({
     method: "get",
@@ -82,51 +80,6 @@ export const citizenPages: PageDef[] = [
         input: { kind: "consultation", name, subject, question, department },
       });
       return redirect(p, `/t/${p.tenant?.slug}/consultations`, c.tracking);
-    },
-  }),
-  definePage({
-    method: "get",
-    path: "/t/{tenant}/apply/{code}",
-    permission: "signed-in",
-    async handler(p) {
-      const m = portalMessages(p.lang);
-      const item = await getItem(ctxOf(p), p.c.req.param("code") ?? "");
-      return renderPage(
-        p,
-        <form method="post">
-          <label for="applicantName">{m("apply.name")}</label>
-          <input id="applicantName" name="applicantName" required maxlength={100} />
-          {item.fields.map((f) => (
-            <>
-              <label for={`f_${f.name}`}>{f.label}</label>
-              <input id={`f_${f.name}`} name={`f_${f.name}`} required={f.required} />
-            </>
-          ))}
-          <button type="submit">{m("items.apply")}</button>
-        </form>,
-        { title: `${m("items.apply")} · ${item.name}` },
-      );
-    },
-  }),
-  definePage({
-    method: "post",
-    path: "/t/{tenant}/apply/{code}",
-    permission: "signed-in",
-    async handler(p) {
-      const form = Object.fromEntries(
-        Object.entries(p.form)
-          .filter(([k]) => k.startsWith("f_"))
-          .map(([k, v]) => [k.slice(2), v]),
-      );
-      const app = await submitApplication({
-        ctx: ctxOf(p),
-        input: {
-          itemCode: p.c.req.param("code") ?? "",
-          applicantName: p.form.applicantName ?? "",
-          form,
-        },
-      });
-      return redirect(p, `/t/${p.tenant?.slug}/track/${app.tracking}`);
     },
   }),
 ];

@@ -1,7 +1,13 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
-import { definePage, formatDateTime, type PageCtx, type PageDef, renderPage } from "@zhengyun/web";
-import { getApplication } from "../applications.ts";
+import {
+  definePage,
+  formatDateTime,
+  href,
+  type PageCtx,
+  type PageDef,
+  renderPage,
+} from "@zhengyun/web";
 import { getArticle, searchArticles } from "../articles.ts";
 import { listItems } from "../catalogue.ts";
 import { verifyCertificate } from "../certificates.ts";
@@ -82,6 +88,16 @@ export const publicPages: PageDef[] = [
             <p>
               {m("items.materials")}: {i.materials.map((x) => x.name).join("、")}
             </p>
+            {i.online && (
+              <p>
+                <a
+                  href={href(p, `/t/${p.tenant?.slug}/apply/${i.code}`)}
+                  aria-label={`${m("items.apply")} · ${i.name}`}
+                >
+                  {m("items.apply")}
+                </a>
+              </p>
+            )}
           </section>
         )),
         { title: m("items.title") },
@@ -140,40 +156,6 @@ export const publicPages: PageDef[] = [
           <div dangerouslySetInnerHTML={{ __html: a.body }} />
         </article>,
         { title: a.title },
-      );
-    },
-  }),
-  definePage({
-    method: "get",
-    path: "/t/{tenant}/track/{id}",
-    permission: "signed-in",
-    async handler(p) {
-      const m = portalMessages(p.lang);
-      const { application: a, timeline } = await getApplication(
-        ctxOf(p),
-        p.c.req.param("id") ?? "",
-        false,
-      );
-      return renderPage(
-        p,
-        <>
-          <dl>
-            <dt>{m("track.tracking")}</dt>
-            <dd>{a.tracking}</dd>
-            <dt>{m("track.state")}</dt>
-            <dd data-state={a.state}>{m(`state.${a.state}`)}</dd>
-            <dt>{m("track.due")}</dt>
-            <dd>{a.dueAt ? formatDateTime(a.dueAt, p.lang) : "—"}</dd>
-          </dl>
-          <ol>
-            {timeline.map((e) => (
-              <li>
-                {formatDateTime(e.at, p.lang)} · {m(`state.${e.state}`)} {e.note && `· ${e.note}`}
-              </li>
-            ))}
-          </ol>
-        </>,
-        { title: m("track.title") },
       );
     },
   }),
