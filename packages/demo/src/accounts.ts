@@ -25,6 +25,8 @@ const TENANT = [
   ["tenant_security_admin", "security"],
   ["tenant_auditor", "auditor"],
   ["portal_editor", "portal"],
+  // A second editor: publishing needs a reviewer who is not the author.
+  ["portal_editor", "review"],
   ["case_officer", "cases"],
   ["mi_officer", "mi"],
   ["community_agent", "community"],

@@ -139,7 +139,8 @@ export async function seedDemo(deps: {
   await seedDemoUsage(db, made);
   await seedDemoBilling(db, made);
   await seedDemoCommunity(db, made);
-  await seedDemoPortal(db, made);
   const signIn = await seedDemoAccounts(db, made, deps.secrets?.sessionSecret);
+  // After the accounts: the portal's applications belong to the demo citizen, its work to staff.
+  await seedDemoPortal(db, made);
   return { tenants: made, signIn };
 }

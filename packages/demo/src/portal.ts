@@ -1,5 +1,7 @@
+import { createUser, registerCitizen } from "@zhengyun/auth";
 import { ManualClock, systemClock } from "@zhengyun/core";
 import type { Database } from "@zhengyun/db";
+import { users } from "@zhengyun/db/platform";
 import {
   actOnApplication,
   actOnArticle,
@@ -16,16 +18,47 @@ import {
   submitApplication,
   submitConsultation,
 } from "@zhengyun/portal";
-import { findTenantBySlug, withTenant } from "@zhengyun/tenancy";
+import { findTenantBySlug, withPlatform, withTenant } from "@zhengyun/tenancy";
+import { eq } from "drizzle-orm";
+import { DEMO_CITIZEN, DEMO_PASSWORD } from "./accounts.ts";
 
-/** Placeholders until demo accounts own portal work: an editor, a reviewer, an officer, a citizen. */
-export const DEMO_PORTAL = {
-  editor: "usr_demo_portal_editor",
-  reviewer: "usr_demo_portal_reviewer",
-  officer: "usr_demo_case_officer",
-  citizen: "usr_demo_citizen",
-};
+/**
+ * The demo accounts that do the tenant's portal work (made by seedDemoAccounts, which runs first):
+ * an editor and a second editor who reviews (never the author), the case officer, the citizen.
+ */
+export const demoPortalLogins = (slug: string) => ({
+  editor: `portal@${slug}.example`,
+  reviewer: `review@${slug}.example`,
+  officer: `cases@${slug}.example`,
+  citizen: DEMO_CITIZEN,
+});
 const DAY = 86_400_000;
+/** The demo citizen's display name (accounts.ts registers 张市民). */
+const CITIZEN_NAME = "张市民";
+
+/**
+ * The id of a demo account, made here when the accounts were not seeded first (a test seeding only
+ * the portal); the citizen joins the tenant as registration does (one identity, idempotent).
+ */
+async function demoUser(
+  db: Database,
+  tenantId: string,
+  email: string,
+  role: "portal_editor" | "case_officer" | "citizen",
+): Promise<string> {
+  const ctx = { db };
+  if (role === "citizen") {
+    const input = { tenantId, login: email, password: DEMO_PASSWORD, displayName: CITIZEN_NAME };
+    return (await registerCitizen({ ctx, input })).userId;
+  }
+  const [u] = await withPlatform(db, (tx) =>
+    tx.select({ id: users.id }).from(users).where(eq(users.email, email)),
+  );
+  if (u) return u.id;
+  return (
+    await createUser({ ctx, input: { login: email, password: DEMO_PASSWORD, role, tenantId } })
+  ).id;
+}
 
 /** About twenty items as the national catalogue shapes them: [code, name, type, legal, promised, fee]. */
 const ITEMS: [string, string, ItemInput["type"], number, number, number][] = [
@@ -104,6 +137,13 @@ export async function seedDemoPortal(db: Database, demo: { slug: string }[]) {
       tx.select({ code: portalItems.code }).from(portalItems).limit(1),
     );
     if (exists.length > 0) continue;
+    const logins = demoPortalLogins(slug);
+    const DEMO_PORTAL = {
+      editor: await demoUser(db, tenant.id, logins.editor, "portal_editor"),
+      reviewer: await demoUser(db, tenant.id, logins.reviewer, "portal_editor"),
+      officer: await demoUser(db, tenant.id, logins.officer, "case_officer"),
+      citizen: await demoUser(db, tenant.id, logins.citizen, "citizen"),
+    };
     const now = systemClock.now();
     const clock = new ManualClock(new Date(now.getTime() - 20 * DAY));
     const as = (id: string, kind: "staff" | "citizen" = "staff"): PortalCtx => ({
@@ -147,7 +187,8 @@ export async function seedDemoPortal(db: Database, demo: { slug: string }[]) {
         ctx: as(DEMO_PORTAL.citizen, "citizen"),
         input: {
           itemCode: spec[0],
-          applicantName: ["张伟", "王芳", "李娜", "刘洋", "陈静"][n % 5],
+          // The demo citizen's own applications: they see every state after signing in.
+          applicantName: CITIZEN_NAME,
           form: { reason: "本人申请" },
         },
       });
@@ -189,7 +230,7 @@ export async function seedDemoPortal(db: Database, demo: { slug: string }[]) {
       ctx: as(DEMO_PORTAL.citizen, "citizen"),
       input: {
         kind: "consultation",
-        name: "张伟",
+        name: CITIZEN_NAME,
         subject: "社保卡办理时间",
         question: "社保卡申领需要多久？",
         itemCode: "000116002",
@@ -204,7 +245,7 @@ export async function seedDemoPortal(db: Database, demo: { slug: string }[]) {
       ctx: as(DEMO_PORTAL.citizen, "citizen"),
       input: {
         kind: "complaint",
-        name: "王芳",
+        name: CITIZEN_NAME,
         subject: "窗口排队时间长",
         question: "上午排队超过一小时。",
         department: "督查室",
