@@ -53,6 +53,18 @@ async function recreate(): Promise<void> {
     select rolname from pg_roles where rolname like 'zy_zy_bench_med_%'`;
   for (const r of roles) await admin.unsafe(`drop role if exists "${r.rolname}"`);
   await admin.unsafe(`create database ${BENCH_DB}`);
+  if (process.env.BENCH_AUTO_EXPLAIN) {
+    // Profiling aid: the server log gets EXPLAIN ANALYZE of every statement slower than this (ms).
+    await admin.unsafe(`alter database ${BENCH_DB} set session_preload_libraries = 'auto_explain'`);
+    for (const [k, v] of Object.entries({
+      log_min_duration: Number(process.env.BENCH_AUTO_EXPLAIN),
+      log_analyze: "on",
+      log_buffers: "on",
+      log_nested_statements: "on",
+    })) {
+      await admin.unsafe(`alter database ${BENCH_DB} set auto_explain.${k} = '${v}'`);
+    }
+  }
   await admin.end();
 }
 
@@ -227,6 +239,7 @@ async function main(): Promise<void> {
     let settled = 0;
     let rejected = 0;
     let batchMs = 0;
+    const cpu0 = process.cpuUsage();
     for (let from = 0; from < CLAIMS; from += FILE_CLAIMS) {
       const text = dayFile(ids, from, Math.min(FILE_CLAIMS, CLAIMS - from));
       const r = await timeIt(() => settleBatch(ctx, text, "jsonl", { chunkSize: 5000 }));
@@ -234,6 +247,7 @@ async function main(): Promise<void> {
       settled += r.value.settled;
       rejected += r.value.rejected;
     }
+    const cpu = process.cpuUsage(cpu0);
     const rate = (settled / batchMs) * 1000;
     line(
       "batch settlements",
@@ -241,6 +255,11 @@ async function main(): Promise<void> {
       `${rejected} rejected, ${(batchMs / 1000).toFixed(1)} s`,
     );
     line("batch rate", `${Math.round(rate).toLocaleString("en")}/s`, "target ≥ 10,000/s");
+    line(
+      "batch Node CPU",
+      `${((cpu.user + cpu.system) / 1000 / batchMs).toFixed(2)} cores`,
+      `${((cpu.user + cpu.system) / settled).toFixed(1)} µs per claim (parse, validate, compute)`,
+    );
     const copyMs = await copyBaseline(tenant.schemaName);
     const copyRate = (settled / copyMs) * 1000;
     line(
@@ -260,6 +279,7 @@ async function main(): Promise<void> {
     line("HTTP throughput", `${Math.round(h.rps)}/s`, `${h.failed} not 201`);
   } finally {
     await db.close();
+    if (process.env.BENCH_KEEP) return; // leave the database for EXPLAIN ANALYZE
     const admin = postgres(base, { max: 1, onnotice: () => {} });
     await admin.unsafe(`drop database if exists ${BENCH_DB} with (force)`);
     const roles = await admin<{ rolname: string }[]>`

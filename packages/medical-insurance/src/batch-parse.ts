@@ -5,6 +5,8 @@ export interface BatchLine {
   line: number;
   ref?: string;
   input: unknown;
+  /** The line as received (JSON lines): what the batch's audit record digests. */
+  raw?: string;
   error?: string;
 }
 
@@ -20,7 +22,8 @@ export function parseBatch(text: string, format: "jsonl" | "csv"): BatchLine[] {
       if (raw.trim() === "") return;
       try {
         const input = JSON.parse(raw) as { externalRef?: string };
-        out.push({ line: i + 1, input, ...(input?.externalRef ? { ref: input.externalRef } : {}) });
+        const ref = input?.externalRef ? { ref: input.externalRef } : {};
+        out.push({ line: i + 1, input, raw, ...ref });
       } catch {
         out.push({ line: i + 1, input: null, error: "not valid JSON" });
       }

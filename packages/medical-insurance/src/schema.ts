@@ -146,15 +146,16 @@ export const miSettlements = pgTable(
       .default("settled"),
     /** The institution's own reference: a batch line settled twice is settled once. */
     externalRef: text().unique(),
+    /** The import that settled it (no index: nothing looks settlements up by batch). */
     batchId: text(),
+    /** Who settled it: the officer or API key behind the request (or the batch upload). */
+    settledBy: text(),
     settledAt: createdAt(),
     reversedAt: timestamp({ withTimezone: true }),
+    reversedBy: text(),
+    reversalReason: text(),
   },
-  (t) => [
-    index().on(t.personId, t.year),
-    index().on(t.institutionCode, t.visitDate),
-    index().on(t.batchId),
-  ],
+  (t) => [index().on(t.personId, t.year), index().on(t.institutionCode, t.visitDate)],
 );
 
 /** Settlements sampled for manual review, with the reviewer's decision. */

@@ -119,6 +119,7 @@ async function run(tx: Tx, ctx: MiCtx, input: ClaimInput, commit: boolean) {
         ...columns(r),
         items: c.items,
         externalRef: c.externalRef ?? null,
+        settledBy: ctx.actorId ?? null,
       })
       .onConflictDoNothing()
       .returning({ id: miSettlements.id }),
@@ -228,7 +229,12 @@ export function reverseSettlement(ctx: MiCtx, id: string, reason = "reversal") {
     }
     const [done] = await tx
       .update(miSettlements)
-      .set({ status: "reversed", reversedAt: new Date() })
+      .set({
+        status: "reversed",
+        reversedAt: new Date(),
+        reversedBy: ctx.actorId ?? null,
+        reversalReason: reason,
+      })
       .where(eq(miSettlements.id, id))
       .returning();
     await audit(tx, ctx, "mi.settlement.reverse", "mi_settlement", id, { reason });
