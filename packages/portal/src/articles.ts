@@ -296,8 +296,13 @@ export async function editorialQueue(ctx: PortalCtx) {
   );
 }
 
-/** How many of the newest published articles the first pass reads (see `searchArticles`). */
-const WINDOW = 2000;
+/**
+ * How many of the newest published articles the first pass reads per result the page reaches (at
+ * least 1,000): it holds the page whenever a tier's hits are denser than 1 in 100, and a sparser
+ * tier costs its GIN lookup about as much as the walk (≈ 1,000 rows in 100,000 articles).
+ */
+const WINDOW_PER_HIT = 100;
+const MIN_WINDOW = 1000;
 interface Match {
   id: number | string;
   title?: boolean;
@@ -333,14 +338,15 @@ const allMatches = (tx: Tx, tsq: SQL, title: boolean, limit: number) =>
  * in the title), then hits in the text, each newest first; `rank` is the hit's `ts_rank` (title
  * weight 1, text 0.4), with highlighted title and snippet.
  *
- * The order never needs every match: a first pass filters the newest WINDOW articles (one walk of
- * the date index), which holds the page whenever the term is frequent. Only a tier it leaves short
- * is looked up in full through a GIN index (title lexemes or all), and that tier is then rare.
+ * The order never needs every match: a first pass filters the newest articles (one walk of the date
+ * index, bounded), which holds the page whenever the term is frequent. Only a tier it leaves short
+ * is looked up in full through a GIN index (title lexemes, or all), and that tier is then rare.
+ * `opts.window` overrides the first pass's size (tests).
  */
 export async function searchArticles(
   ctx: PortalCtx,
   query: unknown,
-  { window = WINDOW }: { window?: number } = {},
+  opts: { window?: number } = {},
 ) {
   const q = parse(searchQuery, query);
   const tokens = queryTokens(q.q);
@@ -348,13 +354,14 @@ export async function searchArticles(
   const tsq = sql`plainto_tsquery('simple', ${tokens.join(" ")})`;
   const from = (q.page - 1) * q.size;
   const end = from + q.size;
+  const window = opts.window ?? Math.max(MIN_WINDOW, WINDOW_PER_HIT * end);
   const rows = await withTenant(ctx.db, ctx.tenant, async (tx) => {
     const recent = await runSql<Match>(
       tx,
-      sql`select id, ${titleHit(tsq)} as title
+      sql`select id, ${titleHit(sql`q`)} as title
           from (select id, published_at, search from portal_articles where state = 'published'
-                order by published_at desc, id desc limit ${window}) w
-          where search @@ ${tsq}
+                order by published_at desc, id desc limit ${window}) w, ${tsq} q
+          where search @@ q
           order by published_at desc, id desc`,
     );
     let titles = recent.filter((m) => m.title);
