@@ -78,15 +78,8 @@ const calendar = route({
 export function registerPublicRoutes(app: App): void {
   app.openapi(items, async (c) => {
     c.header("Cache-Control", "public, max-age=60");
-    return c.json(
-      {
-        items: toJson(await listItems(portalCtx(c), c.req.valid("query"))) as Record<
-          string,
-          unknown
-        >[],
-      },
-      200,
-    );
+    // Items hold no Dates, so no toJson copy: on a page of 50 it was a third of the route's cost.
+    return c.json({ items: await listItems(portalCtx(c), c.req.valid("query")) }, 200);
   });
   app.openapi(item, async (c) => {
     c.header("Cache-Control", "public, max-age=60");
