@@ -1,9 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 // First: zod-openapi must extend zod before any module builds schemas with `.openapi`.
 import "@zhengyun/api";
-import { type RunningServer, startServer } from "@zhengyun/api/server";
 import { createUser } from "@zhengyun/auth";
 import {
   assignStaff,
@@ -13,45 +9,31 @@ import {
   escalateOverdue,
   publishNotice,
 } from "@zhengyun/community";
-import { loadConfig, systemClock } from "@zhengyun/core";
-import { bootRuntime, type Runtime } from "@zhengyun/runtime";
+import { systemClock } from "@zhengyun/core";
 import { type Tenant, withTenant } from "@zhengyun/tenancy";
 import { provisionTenant } from "@zhengyun/tenancy/node";
 import { eq } from "drizzle-orm";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedServices, seedTree, type Tree } from "../community/fixtures.ts";
-import { axeSerious, chromiumAvailable, launch, shot } from "./browser.ts";
+import { chromiumAvailable, type DemoServer, startDemoServer, step } from "./browser.ts";
 
 const PASSWORD = "Zy-browser-Pass9";
 
 /** A resident reports, a street agent handles it, an overdue one escalates, the resident rates it. */
 describe.runIf(chromiumAvailable())("community journey in the browser", () => {
-  const dir = mkdtempSync(join(tmpdir(), "zy-browser-cs-"));
   const slug = `cs-${Date.now().toString(36)}`;
   const resident = `resident@${slug}.test`;
   const agent = `agent@${slug}.test`;
-  let server: RunningServer;
-  let rt: Runtime;
-  let browser: Browser;
+  let demo: DemoServer;
   let tenant: Tenant;
   let tree: Tree;
 
   beforeAll(async () => {
-    const config = loadConfig({
-      DATA_DIR: dir,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DEMO: "false",
-      JOBS: "off",
-      LOG_LEVEL: "silent",
-    });
-    server = await startServer({
-      config,
-      logger: { info() {}, warn() {}, error() {} },
-      print: () => {},
-      async boot(cfg) {
-        rt = await bootRuntime({ mode: "server", config: cfg });
+    demo = await startDemoServer({
+      name: "cs",
+      demo: false,
+      async boot(rt) {
         tenant = await provisionTenant(rt.db, { slug, name: "社区测试区", level: "district" });
         const ctx: CsCtx = { db: rt.db, tenant };
         tree = await seedTree(ctx);
@@ -82,32 +64,15 @@ describe.runIf(chromiumAvailable())("community journey in the browser", () => {
             capacity: 3,
           },
         });
-        return rt;
       },
     });
-    await server.ready;
-    browser = await launch();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => demo?.close());
 
-  async function step(page: Page, name: string) {
-    await shot(page, name);
-    const violations = await axeSerious(page);
-    expect(
-      violations.map(
-        (v) => `${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-      ),
-      name,
-    ).toEqual([]);
-  }
   const signIn = async (path: string, login: string) => {
-    const page = await (await browser.newContext({ locale: "zh-CN" })).newPage();
-    await page.goto(`${server.url}${path}`);
+    const page = await demo.page();
+    await page.goto(`${demo.url}${path}`);
     await page.getByLabel("邮箱或手机号").fill(login);
     await page.getByLabel("密码").fill(PASSWORD);
     await page.getByRole("button", { name: "登录" }).click();
@@ -115,7 +80,7 @@ describe.runIf(chromiumAvailable())("community journey in the browser", () => {
     return page;
   };
   const reportPothole = async (page: Page, text: string) => {
-    await page.goto(`${server.url}/t/${slug}/community`);
+    await page.goto(`${demo.url}/t/${slug}/community`);
     await page.getByRole("link", { name: "反映问题" }).click();
     await page.getByLabel("服务类别").selectOption("ROAD01");
     await page.getByRole("button", { name: "下一步" }).click();
@@ -131,7 +96,7 @@ describe.runIf(chromiumAvailable())("community journey in the browser", () => {
 
   it("walks the whole loop", async () => {
     const res = await signIn(`/t/${slug}/sign-in`, resident);
-    await res.goto(`${server.url}/t/${slug}/community`);
+    await res.goto(`${demo.url}/t/${slug}/community`);
     await step(res, "cs-01-resident-home");
     await res.getByRole("link", { name: "反映问题" }).click();
     await step(res, "cs-02-report-service");
@@ -141,24 +106,24 @@ describe.runIf(chromiumAvailable())("community journey in the browser", () => {
     const second = await reportPothole(res, "路灯不亮");
 
     // The second one's deadline passes: flagged in the queue, then supervision moves it up.
-    await withTenant(rt.db, tenant, (tx) =>
+    await withTenant(demo.rt.db, tenant, (tx) =>
       tx
         .update(csRequests)
         .set({ dueAt: new Date(Date.now() - 60_000) })
         .where(eq(csRequests.id, second)),
     );
     const staff = await signIn(`/t/${slug}/console/sign-in`, agent);
-    await staff.goto(`${server.url}/t/${slug}/console/community`);
+    await staff.goto(`${demo.url}/t/${slug}/console/community`);
     expect(await staff.textContent("main")).toContain("已超时");
     await step(staff, "cs-04-queue-overdue");
-    expect(await escalateOverdue(rt.db, tenant, systemClock)).toBe(1);
-    await staff.goto(`${server.url}/t/${slug}/console/community/requests/${second}`);
+    expect(await escalateOverdue(demo.rt.db, tenant, systemClock)).toBe(1);
+    await staff.goto(`${demo.url}/t/${slug}/console/community/requests/${second}`);
     expect(await staff.textContent("main")).toContain("督办");
     expect(await staff.textContent("main")).toContain(tree.streets[0]?.name ?? "?");
     await step(staff, "cs-05-escalated");
 
     // The agent handles the first one through to a reply.
-    await staff.goto(`${server.url}/t/${slug}/console/community`);
+    await staff.goto(`${demo.url}/t/${slug}/console/community`);
     await staff.getByRole("link", { name: String(first), exact: true }).click();
     await step(staff, "cs-06-request-page");
     for (const [to, note] of [
@@ -179,12 +144,12 @@ describe.runIf(chromiumAvailable())("community journey in the browser", () => {
       ["slots", "cs-10-slots"],
       ["notices", "cs-11-notices"],
     ]) {
-      await staff.goto(`${server.url}/t/${slug}/console/community/${path}`);
+      await staff.goto(`${demo.url}/t/${slug}/console/community/${path}`);
       await step(staff, name ?? path ?? "");
     }
 
     // The resident rates the answer, which closes the request.
-    await res.goto(`${server.url}/t/${slug}/community/requests/${first}`);
+    await res.goto(`${demo.url}/t/${slug}/community/requests/${first}`);
     await step(res, "cs-12-rate");
     await res.getByLabel("评价", { exact: true }).selectOption("5");
     await res.getByRole("button", { name: "提交评价" }).click();
@@ -192,11 +157,11 @@ describe.runIf(chromiumAvailable())("community journey in the browser", () => {
     expect(await res.textContent("main")).toContain("已办结");
     await step(res, "cs-13-rated");
 
-    await res.goto(`${server.url}/t/${slug}/community/notices`);
+    await res.goto(`${demo.url}/t/${slug}/community/notices`);
     expect(await res.textContent("main")).toContain("停水通知");
     await step(res, "cs-14-notices");
     await res.goto(
-      `${server.url}/t/${slug}/community/appointments?centre=${tree.communities[0]?.id}`,
+      `${demo.url}/t/${slug}/community/appointments?centre=${tree.communities[0]?.id}`,
     );
     await res.getByLabel("姓名").fill("王五");
     await res.getByLabel("电话").fill("13800000000");

@@ -1,42 +1,21 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 // First: zod-openapi must extend zod before any module builds schemas with `.openapi`.
 import "@zhengyun/api";
-import { type RunningServer, startServer } from "@zhengyun/api/server";
 import { confirmTotp, createUser, enrollTotp, totpCode } from "@zhengyun/auth";
-import { loadConfig } from "@zhengyun/core";
-import { bootRuntime, type Runtime } from "@zhengyun/runtime";
-import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axeSerious, chromiumAvailable, launch, shot } from "./browser.ts";
+import { chromiumAvailable, type DemoServer, startDemoServer, step } from "./browser.ts";
 
 const PASSWORD = "Zy-browser-Pass9";
 const FINANCE = "finance@browser.test";
 
 /** Finance's month-end in a real browser against a real server (PGlite with the demo's billing). */
 describe.runIf(chromiumAvailable())("browser finance journey", () => {
-  const dir = mkdtempSync(join(tmpdir(), "zy-browser-fin-"));
-  let server: RunningServer;
-  let rt: Runtime;
-  let browser: Browser;
+  let demo: DemoServer;
   let secret = "";
 
   beforeAll(async () => {
-    const config = loadConfig({
-      DATA_DIR: dir,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DEMO: "true",
-      JOBS: "off",
-      LOG_LEVEL: "silent",
-    });
-    server = await startServer({
-      config,
-      logger: { info() {}, warn() {}, error() {} },
-      print: () => {},
-      async boot(cfg) {
-        rt = await bootRuntime({ mode: "server", config: cfg });
+    demo = await startDemoServer({
+      name: "fin",
+      async boot(rt) {
         const ctx = { db: rt.db, secretKey: rt.secrets.sessionSecret };
         const u = await createUser({
           ctx,
@@ -44,35 +23,15 @@ describe.runIf(chromiumAvailable())("browser finance journey", () => {
         });
         secret = (await enrollTotp({ ctx, input: { userId: u.id } })).secret;
         await confirmTotp({ ctx, input: { userId: u.id, code: totpCode(secret, new Date()) } });
-        return rt;
       },
     });
-    await server.ready;
-    browser = await launch();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function step(page: Page, name: string) {
-    await shot(page, name);
-    const violations = await axeSerious(page);
-    expect(
-      violations.map(
-        (v) => `${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-      ),
-      name,
-    ).toEqual([]);
-  }
+  afterAll(() => demo?.close());
 
   it("finance runs last month's billing, reviews and adjusts a draft, approves, issues and downloads its PDF", async () => {
-    const page = await (
-      await browser.newContext({ locale: "zh-CN", acceptDownloads: true })
-    ).newPage();
-    await page.goto(`${server.url}/console/billing/run`);
+    const page = await demo.page({ acceptDownloads: true });
+    await page.goto(`${demo.url}/console/billing/run`);
     await page.getByLabel("邮箱或手机号").fill(FINANCE);
     await page.getByLabel("密码").fill(PASSWORD);
     await page.getByRole("button", { name: "登录" }).click();

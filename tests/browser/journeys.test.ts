@@ -1,43 +1,22 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 // First: zod-openapi must extend zod before any module builds schemas with `.openapi` (see report).
 import "@zhengyun/api";
-import { type RunningServer, startServer } from "@zhengyun/api/server";
 import { confirmTotp, createUser, enrollTotp, totpCode } from "@zhengyun/auth";
-import { loadConfig } from "@zhengyun/core";
-import { bootRuntime, type Runtime } from "@zhengyun/runtime";
 import { findTenantBySlug } from "@zhengyun/tenancy";
-import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axeSerious, chromiumAvailable, launch, shot } from "./browser.ts";
+import { chromiumAvailable, type DemoServer, startDemoServer, step } from "./browser.ts";
 
 const PASSWORD = "Zy-browser-Pass9";
 const OPERATOR = "operator@browser.test";
 
 /** One browser and one real server (PGlite in a temp DATA_DIR, with the demo) for every journey. */
 describe.runIf(chromiumAvailable())("browser journeys", () => {
-  const dir = mkdtempSync(join(tmpdir(), "zy-browser-"));
-  let server: RunningServer;
-  let rt: Runtime;
-  let browser: Browser;
+  let demo: DemoServer;
   let operatorSecret = "";
 
   beforeAll(async () => {
-    const config = loadConfig({
-      DATA_DIR: dir,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DEMO: "true",
-      JOBS: "off",
-      LOG_LEVEL: "silent",
-    });
-    server = await startServer({
-      config,
-      logger: { info() {}, warn() {}, error() {} },
-      print: () => {},
-      async boot(cfg) {
-        rt = await bootRuntime({ mode: "server", config: cfg });
+    demo = await startDemoServer({
+      name: "journeys",
+      async boot(rt) {
         // An operator with a confirmed authenticator, as the demo's otpauth enrolment would give.
         const ctx = { db: rt.db, secretKey: rt.secrets.sessionSecret };
         const op = await createUser({
@@ -49,38 +28,19 @@ describe.runIf(chromiumAvailable())("browser journeys", () => {
           ctx,
           input: { userId: op.id, code: totpCode(operatorSecret, new Date()) },
         });
-        return rt;
       },
     });
-    await server.ready;
-    browser = await launch();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => demo?.close());
 
-  /** Every page a journey visits passes axe (no serious or critical violation) and is kept as a screenshot. */
-  async function step(page: Page, name: string) {
-    await shot(page, name);
-    const violations = await axeSerious(page);
-    expect(
-      violations.map(
-        (v) => `${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-      ),
-      name,
-    ).toEqual([]);
-  }
-
-  const fresh = async () => (await browser.newContext({ locale: "zh-CN" })).newPage();
+  const fresh = () => demo.page();
   let tenantSlug = "";
   let adminPassword = "";
 
   it("an operator signs in with TOTP and onboards a tenant", async () => {
     const page = await fresh();
-    await page.goto(`${server.url}/`);
+    await page.goto(`${demo.url}/`);
     expect(await page.getAttribute("html", "lang")).toBe("zh-CN");
     await step(page, "01-operator-sign-in");
     await page.getByLabel("邮箱或手机号").fill(OPERATOR);
@@ -113,7 +73,7 @@ describe.runIf(chromiumAvailable())("browser journeys", () => {
 
   it("the tenant admin enrols TOTP, subscribes to a module and creates an API key; the security admin creates a staff account", async () => {
     const page = await fresh();
-    await page.goto(`${server.url}/t/${tenantSlug}/console/sign-in?lang=en`);
+    await page.goto(`${demo.url}/t/${tenantSlug}/console/sign-in?lang=en`);
     expect(await page.getAttribute("html", "lang")).toBe("en");
     await page.getByLabel("Email or mobile number").fill(`admin@${tenantSlug}.test`);
     await page.getByLabel("Password").fill(adminPassword);
@@ -125,10 +85,10 @@ describe.runIf(chromiumAvailable())("browser journeys", () => {
     await step(page, "08-admin-recovery-codes");
     await page.getByRole("link", { name: "Continue" }).click();
     // The vendor's contract with the new tenant allows the community module.
-    const t = await findTenantBySlug(rt.db, tenantSlug);
+    const t = await findTenantBySlug(demo.rt.db, tenantSlug);
     // Loaded late: billing pulls in metering's schemas, which must be built after zod-openapi extends zod.
     const { createContract } = await import("@zhengyun/billing");
-    await createContract(rt.db, {
+    await createContract(demo.rt.db, {
       tenant: tenantSlug,
       startsOn: "2026-01-01",
       modules: [{ module: "community" }],
@@ -150,11 +110,11 @@ describe.runIf(chromiumAvailable())("browser journeys", () => {
 
     const email = `security@${tenantSlug}.test`;
     await createUser({
-      ctx: { db: rt.db },
+      ctx: { db: demo.rt.db },
       input: { login: email, password: PASSWORD, role: "tenant_security_admin", tenantId: t?.id },
     });
     const sec = await fresh();
-    await sec.goto(`${server.url}/t/${tenantSlug}/console/sign-in`);
+    await sec.goto(`${demo.url}/t/${tenantSlug}/console/sign-in`);
     await sec.getByLabel("邮箱或手机号").fill(email);
     await sec.getByLabel("密码").fill(PASSWORD);
     await sec.getByRole("button", { name: "登录" }).click();
@@ -172,7 +132,7 @@ describe.runIf(chromiumAvailable())("browser journeys", () => {
 
   it("a citizen registers on a tenant's portal", async () => {
     const page = await fresh();
-    await page.goto(`${server.url}/t/beijing/`);
+    await page.goto(`${demo.url}/t/beijing/`);
     await step(page, "12-portal");
     await page.getByRole("link", { name: "注册" }).first().click();
     await page.getByLabel("姓名").fill("李市民");

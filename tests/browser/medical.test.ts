@@ -1,73 +1,29 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 // First: zod-openapi must extend zod before any module builds schemas with `.openapi`.
 import "@zhengyun/api";
-import { type RunningServer, startServer } from "@zhengyun/api/server";
-import { loadConfig } from "@zhengyun/core";
 import { miPersons, miSettlements } from "@zhengyun/medical-insurance";
-import { bootRuntime, type Runtime } from "@zhengyun/runtime";
 import { findTenantBySlug, withTenant } from "@zhengyun/tenancy";
 import { and, eq } from "drizzle-orm";
-import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axeSerious, chromiumAvailable, launch, shot } from "./browser.ts";
+import { chromiumAvailable, type DemoServer, startDemoServer, step } from "./browser.ts";
 
 /** The medical-insurance officer's journey on a real server with the demo (PGlite in a temp dir). */
 /** The demo accounts' shared password (packages/demo/src/accounts.ts). */
 const DEMO_PASSWORD = "Zhengyun-Demo-2026";
 
 describe.runIf(chromiumAvailable())("browser: medical insurance officer", () => {
-  const dir = mkdtempSync(join(tmpdir(), "zy-browser-mi-"));
-  let server: RunningServer;
-  let rt: Runtime;
-  let browser: Browser;
+  let demo: DemoServer;
 
+  // Seeding the demo's three tenants is the slow part on a busy 2-core machine.
   beforeAll(async () => {
-    const config = loadConfig({
-      DATA_DIR: dir,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DEMO: "true",
-      JOBS: "off",
-      LOG_LEVEL: "silent",
-    });
-    server = await startServer({
-      config,
-      logger: { info() {}, warn() {}, error() {} },
-      print: () => {},
-      async boot(cfg) {
-        rt = await bootRuntime({ mode: "server", config: cfg });
-        return rt;
-      },
-    });
-    await server.ready;
-    browser = await launch();
-    // Seeding the demo's three tenants is the slow part on a busy 2-core machine.
+    demo = await startDemoServer({ name: "mi" });
   }, 240_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  /** Every page visited passes axe (no serious or critical violation) and is kept as a screenshot. */
-  async function step(page: Page, name: string) {
-    await shot(page, name);
-    const violations = await axeSerious(page);
-    expect(
-      violations.map(
-        (v) => `${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-      ),
-      name,
-    ).toEqual([]);
-  }
+  afterAll(() => demo?.close());
 
   it("the demo officer finds a person, pre-settles and settles a claim, and reverses it", async () => {
-    const tenant = await findTenantBySlug(rt.db, "dongcheng");
+    const tenant = await findTenantBySlug(demo.rt.db, "dongcheng");
     if (!tenant) throw new Error("demo tenant missing");
-    const [person] = await withTenant(rt.db, tenant, (tx) =>
+    const [person] = await withTenant(demo.rt.db, tenant, (tx) =>
       tx
         .select()
         .from(miPersons)
@@ -76,8 +32,8 @@ describe.runIf(chromiumAvailable())("browser: medical insurance officer", () => 
     );
     if (!person) throw new Error("demo has no active employee");
 
-    const page = await (await browser.newContext({ locale: "zh-CN" })).newPage();
-    await page.goto(`${server.url}/t/dongcheng/console/sign-in`);
+    const page = await demo.page();
+    await page.goto(`${demo.url}/t/dongcheng/console/sign-in`);
     await page.getByLabel("邮箱或手机号").fill("mi@dongcheng.example");
     await page.getByLabel("密码").fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "登录" }).click();
@@ -108,7 +64,7 @@ describe.runIf(chromiumAvailable())("browser: medical insurance officer", () => 
     await page.getByRole("button", { name: "确认结算" }).click();
     await expect.poll(() => page.locator(".flash").textContent()).toContain("已结算");
     await step(page, "mi-06-settled");
-    const [s] = await withTenant(rt.db, tenant, (tx) =>
+    const [s] = await withTenant(demo.rt.db, tenant, (tx) =>
       tx
         .select()
         .from(miSettlements)
@@ -122,7 +78,7 @@ describe.runIf(chromiumAvailable())("browser: medical insurance officer", () => 
     await page.getByRole("button", { name: "确认冲正" }).click();
     await expect.poll(() => page.locator(".flash").textContent()).toContain("已冲正");
     await step(page, "mi-08-reversed");
-    const [after] = await withTenant(rt.db, tenant, (tx) =>
+    const [after] = await withTenant(demo.rt.db, tenant, (tx) =>
       tx
         .select()
         .from(miSettlements)
