@@ -52,7 +52,7 @@ describe.runIf(chromiumAvailable())("browser: portal application journey", () =>
 
   afterAll(() => demo?.close());
 
-  const main = (page: Page) => page.locator("main").innerText();
+  const main = async (page: Page) => (await page.locator("main").textContent()) ?? "";
 
   it("apply with an upload → correction → supplied → accepted, approved, certificate → verified", async () => {
     const base = `${demo.url}/t/dongcheng`;
@@ -77,7 +77,7 @@ describe.runIf(chromiumAvailable())("browser: portal application journey", () =>
     await citizen.getByRole("button", { name: "在线申请" }).click();
     await citizen.waitForURL(/\/track\/\w+/);
     const tracking = /track\/(\w+)/.exec(citizen.url())?.[1] ?? "";
-    expect(await citizen.locator(".flash").innerText()).toContain(`办件编号 ${tracking}`);
+    expect(await citizen.locator(".flash").textContent()).toContain(`办件编号 ${tracking}`);
     expect(await main(citizen)).toContain("已接收");
     expect(await main(citizen)).toContain("申请表");
     await step(citizen, "portal-03-received");
@@ -101,7 +101,7 @@ describe.runIf(chromiumAvailable())("browser: portal application journey", () =>
     expect(await staff.getAttribute("#f-notice_missing", "required")).not.toBeNull();
     await staff.getByLabel("需补正的材料（每行一项）").fill("身份证明\n其他证明材料（经营场所）");
     await staff.getByRole("button", { name: "一次性告知" }).click();
-    expect(await staff.locator("[data-state]").first().innerText()).toBe("一次性告知补正");
+    expect(await staff.locator("[data-state]").first().textContent()).toBe("一次性告知补正");
     await step(staff, "portal-06-notice");
 
     // The citizen sees what is missing and uploads it.
@@ -115,7 +115,7 @@ describe.runIf(chromiumAvailable())("browser: portal application journey", () =>
       .getByLabel("其他证明材料（经营场所）")
       .setInputFiles({ name: "场所.pdf", mimeType: "application/pdf", buffer: PDF });
     await citizen.getByRole("button", { name: "提交补正材料" }).click();
-    expect(await citizen.locator(".flash").innerText()).toContain("补正材料已提交");
+    expect(await citizen.locator(".flash").textContent()).toContain("补正材料已提交");
     expect(await main(citizen)).toContain("已接收");
     expect(await main(citizen)).toContain("身份证明");
     await step(citizen, "portal-08-supplied");
@@ -129,12 +129,12 @@ describe.runIf(chromiumAvailable())("browser: portal application journey", () =>
       ["准予", "准予许可"],
     ] as const) {
       await staff.getByRole("button", { name: button, exact: true }).click();
-      expect(await staff.locator("[data-state]").first().innerText()).toBe(state);
+      expect(await staff.locator("[data-state]").first().textContent()).toBe(state);
     }
     await step(staff, "portal-09-approved");
     await staff.getByLabel("有效期至（留空为长期）").fill("2031-12-31");
     await staff.getByRole("button", { name: "签发证照" }).click();
-    expect(await staff.locator(".flash").innerText()).toMatch(/已签发证照 \d{4}-\w{8}/);
+    expect(await staff.locator(".flash").textContent()).toMatch(/已签发证照 \d{4}-\w{8}/);
     await step(staff, "portal-10-issued");
 
     // The citizen follows the certificate to its verification; so can anyone with the link.

@@ -118,7 +118,7 @@ export const applyPages: PageDef[] = [
         else picked.push({ index, name: m.name, file });
       }
       const store = storeOf(p);
-      if (picked.length > 0 && !store) errors._ = t("apply.badType");
+      if (picked.length > 0 && !store) errors._ = t("apply.uploadsOff");
       if (Object.keys(errors).length > 0) return applyForm(p, item, errors, 400);
       const materials = [];
       for (const x of picked) {

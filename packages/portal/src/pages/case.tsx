@@ -21,18 +21,19 @@ import { paymentOf } from "../fees.ts";
 import type { ApplicationState } from "../schema.ts";
 import { type ActionInput, actionInput, actionsFrom, actOnApplication } from "../workflow.ts";
 import { at, CONSOLE, Facts, issueErrors, link, tr, when } from "./common.tsx";
-import type { PortalKey, PortalT } from "./i18n.ts";
+import { type PortalKey, type PortalT, portalCatalogs } from "./i18n.ts";
 import { ctxOf } from "./public.tsx";
 import { noticeMissing } from "./track.tsx";
 
 const PATH = `${CONSOLE}/applications/{id}`;
 type Act = ActionInput["action"] | "certificate";
 
+/** A timeline event's name: the workflow's action label, or the event's own (submit, supplement…). */
 const eventLabel = (t: PortalT, action: string): string => {
-  const key = `event.${action}` as PortalKey;
-  const act = `action.${action}` as PortalKey;
-  const tried = [t(key), t(act)].find((s) => s !== undefined);
-  return tried ?? action;
+  const known = (k: string): k is PortalKey => k in portalCatalogs["zh-CN"];
+  const own = `event.${action}`;
+  const workflow = `action.${action}`;
+  return known(own) ? t(own) : known(workflow) ? t(workflow) : action;
 };
 
 /** One form per action the application's state allows; fields are named `<action>_<field>`. */

@@ -75,6 +75,7 @@ const zhCN = {
   "apply.badType": "只能上传 PDF、JPEG 或 PNG 文件。",
   "apply.tooLarge": "文件超过大小上限。",
   "apply.refused": "文件内容与类型不符或无法识别，请重新上传。",
+  "apply.uploadsOff": "本站暂未开通文件上传，请到窗口提交材料。",
   "apply.submitted": "申请已提交，办件编号 {tracking}。",
   "apply.offline": "该事项暂不支持网上申请。",
   "mine.title": "我的办件",
@@ -292,6 +293,8 @@ const en: Record<Key, string> = {
   "apply.tooLarge": "The file is larger than allowed.",
   "apply.refused":
     "The file's content does not match its type or cannot be recognised; please upload it again.",
+  "apply.uploadsOff":
+    "File uploads are not available here; please bring the materials to the counter.",
   "apply.submitted": "Application submitted, tracking number {tracking}.",
   "apply.offline": "This service cannot be applied for online.",
   "mine.title": "My applications",
