@@ -56,7 +56,7 @@ export async function escalateOverdue(
       await addUpdate(tx, {
         requestId: r.id,
         state: r.state,
-        note: `督办 Supervision: overdue at ${from.name}, escalated to ${to.name}`,
+        message: { key: "history.escalated", params: { from: from.name, to: to.name } },
         centreId: to.id,
         at: now,
       });

@@ -153,11 +153,13 @@ export async function rateRequest({ ctx, input }: { ctx: CsCtx; input: unknown }
         ...(callBack ? { calledBackAt: now } : {}),
       })
       .where(eq(csRequests.id, r.id));
-    const how = callBack ? "Call-back" : "Resident rating";
     await addUpdate(tx, {
       requestId: r.id,
       state: "closed",
-      note: `${how}: ${i.rating}/5`,
+      message: {
+        key: callBack ? "history.callBack" : "history.rated",
+        params: { rating: i.rating },
+      },
       centreId: r.centreId,
       actorId: ctx.actor?.id ?? null,
       at: now,
@@ -191,11 +193,10 @@ export async function mergeDuplicate({ ctx, input }: { ctx: CsCtx; input: unknow
       .update(csRequests)
       .set({ state: "closed", mergedInto: into.id, updatedAt: now })
       .where(and(eq(csRequests.id, dup.id), isNull(csRequests.mergedInto)));
-    const note = `Duplicate of request ${into.id}`;
     await addUpdate(tx, {
       requestId: dup.id,
       state: "closed",
-      note,
+      message: { key: "history.duplicate", params: { into: into.id } },
       centreId: dup.centreId,
       actorId: userId,
       at: now,

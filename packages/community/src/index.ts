@@ -13,6 +13,7 @@ export * from "./centres.ts";
 export * from "./context.ts";
 export * from "./escalation.ts";
 export * from "./handling.ts";
+export * from "./history.ts";
 export * from "./media.ts";
 export * from "./notices.ts";
 export { searchRequests } from "./open311/reads.ts";

@@ -1,5 +1,5 @@
 import { writeAudit } from "@zhengyun/audit";
-import { humanCode, NotFoundError, ValidationError } from "@zhengyun/core";
+import { ForbiddenError, humanCode, NotFoundError, ValidationError } from "@zhengyun/core";
 import type { Tx } from "@zhengyun/db";
 import { recordUsage } from "@zhengyun/jobs/outbox";
 import { withTenant } from "@zhengyun/tenancy";
@@ -8,6 +8,7 @@ import { checkAttributes } from "./attributes.ts";
 import { slaDeadline } from "./calendar.ts";
 import { allCentres, routeCentre } from "./centres.ts";
 import { auditActor, type CsCtx, nowOf, parse } from "./context.ts";
+import { type HistoryMessage, historyText } from "./history.ts";
 import { csRequests, csRequestUpdates, type RequestState } from "./schema.ts";
 import { findService } from "./services.ts";
 
@@ -46,23 +47,36 @@ export interface Submitted {
   id: string;
   token: string;
   centreId: string;
+  centreName: string;
   dueAt: Date;
   serviceNotice: string;
 }
 
-/** Public update rows: every status change is visible to the resident and to Open311 clients. */
+interface UpdateBase {
+  requestId: number;
+  state: RequestState;
+  centreId: string;
+  actorId?: string | null;
+  at: Date;
+}
+
+/**
+ * Public update rows: every status change is visible to the resident and to Open311 clients. The
+ * system's notes are a `message` (key and parameters, rendered per reader); a person's note is
+ * `note`, kept as written.
+ */
 export async function addUpdate(
   tx: Tx,
-  u: {
-    requestId: number;
-    state: RequestState;
-    note: string;
-    centreId: string;
-    actorId?: string | null;
-    at: Date;
-  },
+  u: UpdateBase & ({ note: string; message?: never } | { message: HistoryMessage; note?: never }),
 ): Promise<void> {
-  await tx.insert(csRequestUpdates).values({ ...u, actorId: u.actorId ?? null });
+  const { message, note, ...rest } = u;
+  await tx.insert(csRequestUpdates).values({
+    ...rest,
+    note: message ? historyText(message) : (note ?? ""),
+    noteKey: message?.key ?? null,
+    noteParams: message?.params ?? {},
+    actorId: u.actorId ?? null,
+  });
 }
 
 /**
@@ -113,7 +127,7 @@ export async function submitRequest({
     await addUpdate(tx, {
       requestId: row.id,
       state: "received",
-      note: `Received; assigned to ${centre.name}`,
+      message: { key: "history.received", params: { centre: centre.name } },
       centreId: centre.id,
       actorId: ctx.actor?.id ?? null,
       at: now,
@@ -131,8 +145,38 @@ export async function submitRequest({
       id: String(row.id),
       token: row.token,
       centreId: centre.id,
+      centreName: centre.name,
       dueAt,
       serviceNotice: `${centre.name} will handle this request within ${service.slaAmount} ${unit}.`,
     };
   });
+}
+
+const entryInput = z.object({
+  channel: z.enum(["phone", "counter"]),
+  contact: z
+    .record(z.string(), z.string().max(200))
+    .default({})
+    .refine((c) => !("userId" in c), {
+      message: "userId comes from a resident's own sign-in, never from staff",
+    }),
+});
+
+/**
+ * Staff enter a request a resident made by phone or at the counter: the channel is one of those
+ * two, and the contact is what the resident gave (never a resident account, so it cannot appear
+ * among someone's own web requests). Routed, counted and audited as any request.
+ */
+export async function enterRequest({
+  ctx,
+  input,
+}: {
+  ctx: CsCtx;
+  input: unknown;
+}): Promise<Submitted> {
+  if (ctx.actor?.role !== "staff") {
+    throw new ForbiddenError("Only centre staff enter requests for residents");
+  }
+  const i = parse(entryInput, input);
+  return submitRequest({ ctx, input: { ...(input as object), ...i } });
 }

@@ -158,11 +158,7 @@ export const csRequestUpdates = pgTable(
     reportedAt: ts(),
     mediaUrl: text(),
   },
-  (t) => [
-    index().on(t.requestId),
-    index().on(t.at),
-    uniqueIndex().on(t.actorId, t.externalId),
-  ],
+  (t) => [index().on(t.requestId), index().on(t.at), uniqueIndex().on(t.actorId, t.externalId)],
 );
 
 export const csNotices = pgTable(

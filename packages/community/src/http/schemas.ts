@@ -31,9 +31,13 @@ export const requestSchema = z
 
 export const queueItemSchema = requestSchema.extend({ dueSoon: z.boolean(), overdue: z.boolean() });
 
+/** A history row: `note` as stored (zh-CN for system notes), their key and params to localise. */
 export const updateSchema = z.object({
   state: z.enum(requestStates),
   note: z.string(),
+  noteKey: z.string().nullable(),
+  noteParams: z.record(z.string(), z.union([z.string(), z.number()])),
+  clientStatus: z.string().nullable(),
   centreId: z.string(),
   at: when,
 });

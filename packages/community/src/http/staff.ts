@@ -5,7 +5,7 @@ import { createSlot } from "../appointments.ts";
 import { assignStaff, centreInput, createCentre, updateCentre } from "../centres.ts";
 import { advanceRequest, listQueue, mergeDuplicate } from "../handling.ts";
 import { publishNotice } from "../notices.ts";
-import { submitInput, submitRequest } from "../requests.ts";
+import { enterRequest, submitInput } from "../requests.ts";
 import { requestStates } from "../schema.ts";
 import { saveService, serviceInput } from "../services.ts";
 import {
@@ -93,7 +93,7 @@ const R = {
     method: "post",
     path: `${BASE}/requests`,
     permission: "community:write",
-    summary: "Enter a phone or counter request on a resident's behalf",
+    summary: "Enter a phone or counter request on a resident's behalf (channel phone or counter)",
     request: { params: t, body: jsonBody(submitInput) },
     responses: { 201: jsonOk("submitted", z.object({ id: z.string(), token: z.string() })) },
   }),
@@ -224,7 +224,7 @@ export function registerStaffRoutes(app: App): void {
   });
   app.openapi(R.detail, async (c) => c.json(await detail(c, c.req.valid("param").id), 200));
   app.openapi(R.enter, async (c) => {
-    const s = await submitRequest({ ctx: csCtx(c), input: c.req.valid("json") });
+    const s = await enterRequest({ ctx: csCtx(c), input: c.req.valid("json") });
     return c.json({ id: s.id, token: s.token }, 201);
   });
   app.openapi(R.act, async (c) => {

@@ -12,6 +12,7 @@ const SINGULAR: Record<string, string> = {
   services: "service",
   service_requests: "request",
   service_requests_updates: "request_update",
+  service_request_updates: "request_update",
   attributes: "attribute",
   values: "value",
   endpoints: "endpoint",

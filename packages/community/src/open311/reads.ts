@@ -1,6 +1,7 @@
 import { ValidationError } from "@zhengyun/core";
 import type { Tx } from "@zhengyun/db";
 import { and, desc, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
+import { historyText, noteText } from "../history.ts";
 import {
   csCentres,
   csRequests,
@@ -65,7 +66,10 @@ function view(h: Hit, en: boolean): Node {
   const status = r.state === "closed" ? "closed" : "open";
   const notes =
     r.mergedInto !== null
-      ? `Duplicate of request ${r.mergedInto}`
+      ? historyText(
+          { key: "history.duplicate", params: { into: r.mergedInto } },
+          en ? "en" : "zh-CN",
+        )
       : `${NOTES[r.state]}${r.escalations > 0 ? ` · 督办 escalated ${r.escalations}×` : ""}`;
   return {
     service_request_id: String(r.id),
@@ -127,8 +131,17 @@ export async function requestByToken(tx: Tx, token: string): Promise<string | un
   return row ? String(row.id) : undefined;
 }
 
-/** FixMyStreet's servicerequestupdates: the public status changes in the window. */
-export async function searchUpdates(tx: Tx, now: Date, start?: Date, end?: Date): Promise<Node[]> {
+/**
+ * FixMyStreet's servicerequestupdates: the public status changes and client comments in the
+ * window, system notes in the reader's language.
+ */
+export async function searchUpdates(
+  tx: Tx,
+  now: Date,
+  start?: Date,
+  end?: Date,
+  en = false,
+): Promise<Node[]> {
   const w = window(now, start, end);
   const rows = await tx
     .select()
@@ -140,8 +153,10 @@ export async function searchUpdates(tx: Tx, now: Date, start?: Date, end?: Date)
     update_id: String(u.id),
     service_request_id: String(u.requestId),
     status: u.state === "closed" ? "closed" : "open",
-    description: u.note,
+    description: noteText(u, en ? "en" : "zh-CN"),
     updated_datetime: w3c(u.at),
     external_status_code: u.state,
+    // Only when there is one: an empty element reads as a value to some XML clients.
+    ...(u.mediaUrl ? { media_url: u.mediaUrl } : {}),
   }));
 }

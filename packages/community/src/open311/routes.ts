@@ -5,6 +5,7 @@ import { createMiddleware } from "hono/factory";
 import type { CsCtx } from "../context.ts";
 import { discovery } from "./discovery.ts";
 import { errorResponse, type Format, formatOf, type Node, render } from "./format.ts";
+import { postClientUpdate } from "./updates.ts";
 import {
   createFromForm,
   listRequests,
@@ -108,7 +109,11 @@ const open311Errors = createMiddleware<AppEnv>(async (c, next) => {
       ? err.issues.map((i) => `${i.path}: ${i.message}`)
       : [
           status === 403
-            ? "Invalid api_key received -- can't proceed with create_request."
+            ? `Invalid api_key received -- can't proceed with ${
+                c.req.path.includes("servicerequestupdates")
+                  ? "post_service_request_update"
+                  : "create_request"
+              }.`
             : err.message,
         ];
   c.res = undefined;
@@ -137,7 +142,10 @@ const apiKeyFromForm = createMiddleware<AppEnv>(async (c, next) => {
 
 export function registerOpen311(app: App): void {
   app.use(`/t/:tenant/open311/v2/*`, open311Errors);
-  for (const f of formats) app.use(`/t/:tenant/open311/v2/requests.${f}`, apiKeyFromForm);
+  for (const f of formats) {
+    app.use(`/t/:tenant/open311/v2/requests.${f}`, apiKeyFromForm);
+    app.use(`/t/:tenant/open311/v2/servicerequestupdates.${f}`, apiKeyFromForm);
+  }
 
   for (const f of formats) {
     const route = (path: string, summary: string) =>
@@ -196,7 +204,33 @@ export function registerOpen311(app: App): void {
         checkJurisdiction(c, c.req.query("jurisdiction_id"));
         const start = date(c.req.query("start_date"), "start_date");
         const end = date(c.req.query("end_date"), "end_date");
-        return render(f, "service_requests_updates", await listUpdates(ctxOf(c), start, end));
+        const found = await listUpdates(ctxOf(c), english(c), start, end);
+        return render(f, "service_requests_updates", found);
+      },
+    );
+    app.openapi(
+      defineRoute({
+        method: "post",
+        path: `${BASE}/servicerequestupdates.${f}`,
+        permission: "open311:write",
+        tags: ["open311"],
+        summary: `Post a comment on a request (FixMyStreet extension, ${f.toUpperCase()}); api_key as a form field`,
+        request: {
+          params: z.object({ tenant: tenantParam }),
+          body: {
+            content: {
+              "application/x-www-form-urlencoded": {
+                schema: z.record(z.string(), z.string()),
+              },
+            },
+          },
+        },
+        responses: documents("Our id of the update"),
+      }),
+      async (c) => {
+        const form = new URLSearchParams(await c.req.text());
+        checkJurisdiction(c, form.get("jurisdiction_id"));
+        return render(f, "service_request_updates", await postClientUpdate(ctxOf(c), form));
       },
     );
     app.openapi(

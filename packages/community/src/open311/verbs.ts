@@ -56,8 +56,8 @@ export async function tokenLookup(ctx: CsCtx, token: string): Promise<Node[]> {
   return [{ service_request_id: id, token }];
 }
 
-export const listUpdates = (ctx: CsCtx, start?: Date, end?: Date) =>
-  withTenant(ctx.db, ctx.tenant, (tx) => searchUpdates(tx, nowOf(ctx), start, end));
+export const listUpdates = (ctx: CsCtx, en: boolean, start?: Date, end?: Date) =>
+  withTenant(ctx.db, ctx.tenant, (tx) => searchUpdates(tx, nowOf(ctx), start, end, en));
 
 /** Form fields of a GeoReport POST, with attribute[CODE] and repeated attribute[CODE][]. */
 export function readForm(form: URLSearchParams) {

@@ -2,7 +2,10 @@
 /** @jsxImportSource hono/jsx */
 import { systemClock } from "@zhengyun/core";
 import {
+  Empty,
+  ErrorSummary,
   type FieldErrors,
+  Form,
   formatDateTime,
   href,
   type PageCtx,
@@ -10,8 +13,10 @@ import {
   type Translate,
   verbErrors,
 } from "@zhengyun/web";
+import type { Child } from "hono/jsx";
 import type { CsCtx } from "../context.ts";
-import type { RequestState, UpdateRow } from "../schema.ts";
+import { noteText } from "../history.ts";
+import type { CentreRow, RequestState, UpdateRow } from "../schema.ts";
 import { activeServices } from "../views.ts";
 import { type CsKey, type CsT, csT } from "./i18n.ts";
 
@@ -64,27 +69,109 @@ export function History({ p, updates }: { p: PageCtx; updates: UpdateRow[] }) {
   return (
     <section aria-labelledby="history">
       <h2 id="history">{t("req.history")}</h2>
-      <table>
-        <thead>
+      <Table
+        head={[t("req.when"), t("req.state"), t("req.note")]}
+        rows={updates}
+        row={(u) => (
           <tr>
-            <th scope="col">{t("req.when")}</th>
-            <th scope="col">{t("req.state")}</th>
-            <th scope="col">{t("req.note")}</th>
+            <td>{when(p, u.at)}</td>
+            <td>{stateLabel(t, u.state)}</td>
+            <td>
+              {u.clientStatus && `${t("history.client", { status: u.clientStatus })}: `}
+              {noteText(u, p.lang)}
+              {u.mediaUrl && (
+                <>
+                  {" "}
+                  <a href={u.mediaUrl} rel="noopener noreferrer nofollow">
+                    {t("history.media")}
+                  </a>
+                </>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {updates.map((u) => (
-            <tr>
-              <td>{when(p, u.at)}</td>
-              <td>{stateLabel(t, u.state)}</td>
-              <td>{u.note}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        )}
+      />
     </section>
   );
 }
+
+/**
+ * A plain table (a column heading `[label, "num"]` is right-aligned for numbers), or the empty
+ * message when there are no rows and `empty` is given.
+ */
+export function Table<R>(props: {
+  head: (string | [string, "num"])[];
+  rows: R[];
+  row: (r: R) => Child;
+  caption?: string;
+  empty?: string;
+}) {
+  if (props.rows.length === 0 && props.empty) return <Empty text={props.empty} />;
+  return (
+    <table>
+      {props.caption && <caption class="muted">{props.caption}</caption>}
+      <thead>
+        <tr>
+          {props.head.map((h) =>
+            typeof h === "string" ? (
+              <th scope="col">{h}</th>
+            ) : (
+              <th scope="col" class="num">
+                {h[0]}
+              </th>
+            ),
+          )}
+        </tr>
+      </thead>
+      <tbody>{props.rows.map(props.row)}</tbody>
+    </table>
+  );
+}
+
+/** A titled section holding one POST form with its submit button (and the errors' summary). */
+export function FormSection(props: {
+  p: PageCtx;
+  id: string;
+  title: string;
+  action: string;
+  submit: string;
+  errors?: FieldErrors;
+  children?: Child;
+}) {
+  const { p } = props;
+  return (
+    <section aria-labelledby={props.id}>
+      <h2 id={props.id}>{props.title}</h2>
+      {props.errors && <ErrorSummary p={p} errors={props.errors} />}
+      <Form action={link(p, props.action)}>
+        {props.children}
+        <button type="submit">{props.submit}</button>
+      </Form>
+    </section>
+  );
+}
+
+/** A notice as a card: title, a muted line (centre, date), text. */
+export const NoticeCard = (props: { title: string; meta: string; body: string }) => (
+  <article class="card">
+    <h2>{props.title}</h2>
+    <p class="muted">{props.meta}</p>
+    <p>{props.body}</p>
+  </article>
+);
+
+/** Render options of a form page: its title, and 400 when the form came back with errors. */
+export const formPage = (title: string, errors: FieldErrors = {}) => ({
+  title,
+  ...(Object.keys(errors).length ? { status: 400 as const } : {}),
+});
+
+/** Centres as select options, "level · name". */
+export const centreOptions = (t: CsT, centres: CentreRow[]) =>
+  centres.map((c) => ({ value: c.id, label: `${t(`level.${c.level}`)} · ${c.name}` }));
+
+/** The 5-to-1 rating choices. */
+export const ratingOptions = ["5", "4", "3", "2", "1"].map((n) => ({ value: n, label: `${n}/5` }));
 
 /** A definition list of label/value pairs. */
 export function Facts({ rows }: { rows: [string, string | number | null | undefined][] }) {
@@ -113,19 +200,25 @@ export async function serviceNames(p: PageCtx): Promise<(code: string) => string
   return (code) => names.get(code) ?? code;
 }
 
-/** Runs a form's verb; a ValidationError re-renders the form with its errors. */
-export async function submit(
+/**
+ * Runs a form's verb; a ValidationError (or another field-shaped domain error) re-renders the form
+ * with its errors, success redirects with the flash message (from the verb's result when `done` is
+ * a function) to `to`, by default the same page.
+ */
+export async function submit<T>(
   p: PageCtx,
-  run: () => Promise<unknown>,
+  run: () => Promise<T>,
   again: (errors: FieldErrors) => Promise<Response>,
-  done: string,
+  done: string | ((result: T) => string),
+  to: string = p.path,
 ) {
+  let result: T;
   try {
-    await run();
+    result = await run();
   } catch (err) {
     const errors = verbErrors(p.t, err);
     if (errors) return again(errors);
     throw err;
   }
-  return redirect(p, at(p, p.path), done);
+  return redirect(p, at(p, to), typeof done === "string" ? done : done(result));
 }

@@ -3,6 +3,7 @@ import { residentPages } from "./resident.tsx";
 import { residentAreaPages } from "./resident-area.tsx";
 import { staffCataloguePages } from "./staff-catalogue.tsx";
 import { staffCentrePages } from "./staff-centres.tsx";
+import { staffIntakePages } from "./staff-intake.tsx";
 import { staffNoticePages } from "./staff-notices.tsx";
 import { staffRequestPages } from "./staff-requests.tsx";
 import { staffSlotPages } from "./staff-slots.tsx";
@@ -12,6 +13,7 @@ export const communityPages: PageDef[] = [
   ...residentPages,
   ...residentAreaPages,
   ...staffRequestPages,
+  ...staffIntakePages,
   ...staffCentrePages,
   ...staffCataloguePages,
   ...staffSlotPages,

@@ -4,7 +4,7 @@ import { definePage, Empty, type PageCtx, type PageDef, redirect, renderPage } f
 import { bookSlot, cancelBooking, listSlots } from "../appointments.ts";
 import type { CentreRow } from "../schema.ts";
 import { noticesForCentre, publicCentres, residentBookings } from "../views.ts";
-import { at, link, nowOfPage, PORTAL, pageCtx, tr, when } from "./common.tsx";
+import { at, link, NoticeCard, nowOfPage, PORTAL, pageCtx, tr, when } from "./common.tsx";
 
 /** A GET form choosing a centre: works without JavaScript, keeps the language. */
 function CentrePicker(props: { p: PageCtx; centres: CentreRow[]; chosen: string | undefined }) {
@@ -49,11 +49,7 @@ export const residentAreaPages: PageDef[] = [
             <Empty text={t("notices.empty")} />
           ) : (
             notices.map((n) => (
-              <article class="card">
-                <h2>{n.title}</h2>
-                <p class="muted">{when(p, n.publishedAt)}</p>
-                <p>{n.body}</p>
-              </article>
+              <NoticeCard title={n.title} meta={when(p, n.publishedAt)} body={n.body} />
             ))
           )}
         </>,

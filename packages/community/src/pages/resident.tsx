@@ -2,7 +2,6 @@
 /** @jsxImportSource hono/jsx */
 import {
   definePage,
-  Empty,
   ErrorSummary,
   Field,
   type FieldErrors,
@@ -17,101 +16,39 @@ import {
 import { reportInput, reportOf } from "../http/resident.ts";
 import { ratingInput } from "../http/staff.ts";
 import { submitRequest } from "../requests.ts";
-import { activeServices, rateOwnRequest, residentRequest, residentRequests } from "../views.ts";
-import { AttributeFields, attributeAnswers } from "./attributes.tsx";
+import { rateOwnRequest, residentRequest, residentRequests } from "../views.ts";
+import { attributeAnswers } from "./attributes.tsx";
 import {
   at,
   Facts,
+  formPage,
   History,
   link,
   navLabel,
   num,
   PORTAL,
   pageCtx,
+  ratingOptions,
   serviceNames,
   stateLabel,
   str,
+  Table,
   tr,
   when,
 } from "./common.tsx";
+import { requestForm } from "./report-form.tsx";
 
 const userOf = (p: PageCtx) => p.principal?.id ?? "";
 
-/**
- * Two steps without JavaScript: choose the service (a GET form), then describe the problem with
- * that service's own questions.
- */
-async function reportForm(p: PageCtx, errors: FieldErrors = {}) {
-  const t = tr(p);
-  const services = await activeServices(pageCtx(p));
-  const name = (s: { nameZh: string; nameEn: string }) => (p.lang === "en" ? s.nameEn : s.nameZh);
-  const code = p.form.serviceCode ?? p.c.req.query("service");
-  const service = services.find((s) => s.code === code);
-  const status = Object.keys(errors).length ? { status: 400 as const } : {};
-  if (!service) {
-    return renderPage(
-      p,
-      <form method="get" action={at(p, `${PORTAL}/report`)} class="card">
-        <Field
-          name="service"
-          label={t("report.service")}
-          options={services.map((s) => ({ value: s.code, label: name(s) }))}
-          required
-        />
-        {p.langExplicit && <input type="hidden" name="lang" value={p.lang} />}
-        <button type="submit">{t("report.next")}</button>
-      </form>,
-      { title: t("report.title") },
-    );
-  }
-  return renderPage(
-    p,
-    <>
-      <ErrorSummary p={p} errors={errors} />
-      <p>
-        {t("report.service")}: <strong>{name(service)}</strong>{" "}
-        <a href={link(p, `${PORTAL}/report`)}>{t("report.change")}</a>
-      </p>
-      <Form action={link(p, `${PORTAL}/report`)}>
-        <input type="hidden" name="serviceCode" value={service.code} />
-        <Field
-          name="description"
-          label={t("report.description")}
-          value={p.form.description}
-          error={errors.description}
-          multiline
-        />
-        <AttributeFields defs={service.attributes} form={p.form} errors={errors} />
-        <Field
-          name="address"
-          label={t("report.address")}
-          hint={t("report.addressHint")}
-          value={p.form.address}
-          error={errors.address ?? errors.location}
-          autocomplete="street-address"
-        />
-        <Field
-          name="lat"
-          label={t("report.lat")}
-          hint={t("report.coordsHint")}
-          value={p.form.lat}
-          error={errors.lat}
-        />
-        <Field name="long" label={t("report.long")} value={p.form.long} error={errors.long} />
-        <Field
-          name="phone"
-          label={t("report.phone")}
-          value={p.form.phone}
-          error={errors.phone}
-          type="tel"
-          autocomplete="tel"
-        />
-        <button type="submit">{t("report.submit")}</button>
-      </Form>
-    </>,
-    { title: t("report.title"), ...status },
-  );
-}
+/** The resident's report: the shared two-step request form. */
+const reportForm = (p: PageCtx, errors: FieldErrors = {}) =>
+  requestForm(p, {
+    path: `${PORTAL}/report`,
+    title: tr(p)("report.title"),
+    errors,
+    own: true,
+    phone: { label: tr(p)("report.phone") },
+  });
 
 const idOf = (p: PageCtx) => Number.parseInt(p.c.req.param("id") ?? "", 10) || 0;
 
@@ -145,7 +82,7 @@ async function requestPage(p: PageCtx, errors: FieldErrors = {}) {
               label={t("req.rating")}
               value={p.form.rating ?? "5"}
               error={errors.rating}
-              options={["5", "4", "3", "2", "1"].map((n) => ({ value: n, label: `${n}/5` }))}
+              options={ratingOptions}
             />
             <Field
               name="comment"
@@ -159,7 +96,7 @@ async function requestPage(p: PageCtx, errors: FieldErrors = {}) {
         </section>
       )}
     </>,
-    { title: t("req.title", { id: r.id }), ...(Object.keys(errors).length ? { status: 400 } : {}) },
+    formPage(t("req.title", { id: r.id }), errors),
   );
 }
 
@@ -183,32 +120,26 @@ export const residentPages: PageDef[] = [
             <a href={link(p, `${PORTAL}/notices`)}>{t("mine.notices")}</a>{" "}
             <a href={link(p, `${PORTAL}/appointments`)}>{t("mine.appointments")}</a>
           </p>
-          {rows.length === 0 ? (
-            <Empty text={t("mine.empty")} />
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t("req.title", { id: "" }).trim()}</th>
-                  <th scope="col">{t("req.service")}</th>
-                  <th scope="col">{t("req.state")}</th>
-                  <th scope="col">{t("req.requested")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr>
-                    <td>
-                      <a href={link(p, `${PORTAL}/requests/${r.id}`)}>{r.id}</a>
-                    </td>
-                    <td>{service(r.serviceCode)}</td>
-                    <td>{stateLabel(t, r.state)}</td>
-                    <td>{when(p, r.requestedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <Table
+            empty={t("mine.empty")}
+            head={[
+              t("req.title", { id: "" }).trim(),
+              t("req.service"),
+              t("req.state"),
+              t("req.requested"),
+            ]}
+            rows={rows}
+            row={(r) => (
+              <tr>
+                <td>
+                  <a href={link(p, `${PORTAL}/requests/${r.id}`)}>{r.id}</a>
+                </td>
+                <td>{service(r.serviceCode)}</td>
+                <td>{stateLabel(t, r.state)}</td>
+                <td>{when(p, r.requestedAt)}</td>
+              </tr>
+            )}
+          />
         </>,
         { title: t("mine.title") },
       );

@@ -3,21 +3,27 @@
 import { ValidationError } from "@zhengyun/core";
 import {
   definePage,
-  Empty,
-  ErrorSummary,
   Field,
   type FieldErrors,
-  Form,
   type PageCtx,
   type PageDef,
-  redirect,
   renderPage,
-  verbErrors,
 } from "@zhengyun/web";
 import { centreLevels } from "../schema.ts";
 import { saveService } from "../services.ts";
 import { activeServices } from "../views.ts";
-import { at, CONSOLE, link, navLabel, num, pageCtx, str, tr } from "./common.tsx";
+import {
+  CONSOLE,
+  FormSection,
+  formPage,
+  navLabel,
+  num,
+  pageCtx,
+  str,
+  submit,
+  Table,
+  tr,
+} from "./common.tsx";
 
 async function cataloguePage(p: PageCtx, errors: FieldErrors = {}) {
   const t = tr(p);
@@ -26,110 +32,98 @@ async function cataloguePage(p: PageCtx, errors: FieldErrors = {}) {
   return renderPage(
     p,
     <>
-      {services.length === 0 ? (
-        <Empty text={t("services.empty")} />
-      ) : (
-        <table>
-          <caption class="muted">{t("services.caption")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("services.code")}</th>
-              <th scope="col">{t("services.nameZh")}</th>
-              <th scope="col">{t("services.nameEn")}</th>
-              <th scope="col">{t("services.level")}</th>
-              <th scope="col">{t("services.sla")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {services.map((s) => (
-              <tr>
-                <td>
-                  <code>{s.code}</code>
-                </td>
-                <td lang="zh-CN">{s.nameZh}</td>
-                <td lang="en">{s.nameEn}</td>
-                <td>{t(`level.${s.level}`)}</td>
-                <td>
-                  {t(s.slaUnit === "hours" ? "services.hours" : "services.days", {
-                    n: s.slaAmount,
-                  })}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <section aria-labelledby="edit">
-        <h2 id="edit">{t("services.edit")}</h2>
-        <ErrorSummary p={p} errors={errors} />
-        <Form action={link(p, `${CONSOLE}/services`)}>
-          <Field
-            name="code"
-            label={t("services.code")}
-            value={f.code}
-            error={errors.code}
-            required
-          />
-          <Field name="group" label={t("services.group")} value={f.group} error={errors.group} />
-          <Field
-            name="nameZh"
-            label={t("services.nameZh")}
-            value={f.nameZh}
-            error={errors.nameZh}
-            required
-          />
-          <Field
-            name="nameEn"
-            label={t("services.nameEn")}
-            value={f.nameEn}
-            error={errors.nameEn}
-            required
-          />
-          <Field
-            name="description"
-            label={t("services.description")}
-            value={f.description}
-            error={errors.description}
-            multiline
-          />
-          <Field
-            name="level"
-            label={t("services.level")}
-            value={f.level ?? "community"}
-            error={errors.level}
-            options={centreLevels.map((l) => ({ value: l, label: t(`level.${l}`) }))}
-          />
-          <Field
-            name="slaUnit"
-            label={t("services.slaUnit")}
-            value={f.slaUnit}
-            error={errors.slaUnit}
-            options={[
-              { value: "hours", label: t("services.hours", { n: "N" }) },
-              { value: "days", label: t("services.days", { n: "N" }) },
-            ]}
-          />
-          <Field
-            name="slaAmount"
-            label={t("services.slaAmount")}
-            value={f.slaAmount}
-            error={errors.slaAmount}
-            type="number"
-            required
-          />
-          <Field
-            name="attributes"
-            label={t("services.attributes")}
-            hint={t("services.attributesHint")}
-            value={f.attributes}
-            error={errors.attributes}
-            multiline
-          />
-          <button type="submit">{t("services.submit")}</button>
-        </Form>
-      </section>
+      <Table
+        caption={t("services.caption")}
+        empty={t("services.empty")}
+        head={[
+          t("services.code"),
+          t("services.nameZh"),
+          t("services.nameEn"),
+          t("services.level"),
+          t("services.sla"),
+        ]}
+        rows={services}
+        row={(s) => (
+          <tr>
+            <td>
+              <code>{s.code}</code>
+            </td>
+            <td lang="zh-CN">{s.nameZh}</td>
+            <td lang="en">{s.nameEn}</td>
+            <td>{t(`level.${s.level}`)}</td>
+            <td>
+              {t(s.slaUnit === "hours" ? "services.hours" : "services.days", { n: s.slaAmount })}
+            </td>
+          </tr>
+        )}
+      />
+      <FormSection
+        p={p}
+        id="edit"
+        title={t("services.edit")}
+        action={`${CONSOLE}/services`}
+        submit={t("services.submit")}
+        errors={errors}
+      >
+        <Field name="code" label={t("services.code")} value={f.code} error={errors.code} required />
+        <Field name="group" label={t("services.group")} value={f.group} error={errors.group} />
+        <Field
+          name="nameZh"
+          label={t("services.nameZh")}
+          value={f.nameZh}
+          error={errors.nameZh}
+          required
+        />
+        <Field
+          name="nameEn"
+          label={t("services.nameEn")}
+          value={f.nameEn}
+          error={errors.nameEn}
+          required
+        />
+        <Field
+          name="description"
+          label={t("services.description")}
+          value={f.description}
+          error={errors.description}
+          multiline
+        />
+        <Field
+          name="level"
+          label={t("services.level")}
+          value={f.level ?? "community"}
+          error={errors.level}
+          options={centreLevels.map((l) => ({ value: l, label: t(`level.${l}`) }))}
+        />
+        <Field
+          name="slaUnit"
+          label={t("services.slaUnit")}
+          value={f.slaUnit}
+          error={errors.slaUnit}
+          options={[
+            { value: "hours", label: t("services.hours", { n: "N" }) },
+            { value: "days", label: t("services.days", { n: "N" }) },
+          ]}
+        />
+        <Field
+          name="slaAmount"
+          label={t("services.slaAmount")}
+          value={f.slaAmount}
+          error={errors.slaAmount}
+          type="number"
+          required
+        />
+        <Field
+          name="attributes"
+          label={t("services.attributes")}
+          hint={t("services.attributesHint")}
+          value={f.attributes}
+          error={errors.attributes}
+          multiline
+        />
+      </FormSection>
     </>,
-    { title: t("services.title"), ...(Object.keys(errors).length ? { status: 400 } : {}) },
+    formPage(t("services.title"), errors),
   );
 }
 
@@ -156,27 +150,25 @@ export const staffCataloguePages: PageDef[] = [
     method: "post",
     path: `${CONSOLE}/services`,
     permission: "community:write",
-    async handler(p) {
+    handler(p) {
       const f = p.form;
-      try {
-        const input = {
-          code: f.code ?? "",
-          group: str(f.group),
-          nameZh: f.nameZh ?? "",
-          nameEn: f.nameEn ?? "",
-          description: str(f.description),
-          level: f.level,
-          slaUnit: f.slaUnit,
-          slaAmount: num(f.slaAmount),
-          attributes: attributesOf(f.attributes),
-        };
-        await saveService({ ctx: pageCtx(p), input });
-      } catch (err) {
-        const errors = verbErrors(p.t, err);
-        if (errors) return cataloguePage(p, errors);
-        throw err;
-      }
-      return redirect(p, at(p, `${CONSOLE}/services`), tr(p)("centres.saved"));
+      const input = () => ({
+        code: f.code ?? "",
+        group: str(f.group),
+        nameZh: f.nameZh ?? "",
+        nameEn: f.nameEn ?? "",
+        description: str(f.description),
+        level: f.level,
+        slaUnit: f.slaUnit,
+        slaAmount: num(f.slaAmount),
+        attributes: attributesOf(f.attributes),
+      });
+      return submit(
+        p,
+        () => saveService({ ctx: pageCtx(p), input: input() }),
+        (e) => cataloguePage(p, e),
+        tr(p)("centres.saved"),
+      );
     },
   }),
 ];

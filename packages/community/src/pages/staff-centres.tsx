@@ -4,25 +4,69 @@ import { authorize } from "@zhengyun/auth";
 import { ForbiddenError } from "@zhengyun/core";
 import {
   definePage,
-  Empty,
   ErrorSummary,
   Field,
   type FieldErrors,
   Form,
   type PageCtx,
   type PageDef,
-  redirect,
   renderPage,
-  verbErrors,
 } from "@zhengyun/web";
 import { createCentre, updateCentre } from "../centres.ts";
-import { centreLevels } from "../schema.ts";
+import { type CentreRow, centreLevels } from "../schema.ts";
 import { centreInScope, scopedCentres } from "../views.ts";
-import { at, CONSOLE, link, navLabel, nowOfPage, num, pageCtx, str, tr } from "./common.tsx";
+import {
+  CONSOLE,
+  centreOptions,
+  FormSection,
+  formPage,
+  link,
+  navLabel,
+  nowOfPage,
+  num,
+  pageCtx,
+  str,
+  submit,
+  Table,
+  tr,
+} from "./common.tsx";
+import type { CsT } from "./i18n.ts";
 
 /** Tenant admins manage the whole tree; community agents read their own subtrees. */
 const isAdmin = (p: PageCtx) =>
   authorize(p.principal, "tenant.settings:manage", p.tenant ?? null, nowOfPage(p));
+
+/** A centre's public details, shared by the add and the edit form. */
+function CentreFields(props: {
+  t: CsT;
+  value: (name: string) => string | undefined;
+  errors: FieldErrors;
+}) {
+  const { t, value, errors } = props;
+  const field = (name: string, label: string, required = false) => (
+    <Field name={name} label={label} value={value(name)} error={errors[name]} required={required} />
+  );
+  return (
+    <>
+      {field("name", t("centres.name"), true)}
+      {field("address", t("req.address"))}
+      {field("lat", t("report.lat"))}
+      {field("long", t("report.long"))}
+      {field("openingHours", t("centres.hours"))}
+      {field("contact", t("centres.contact"))}
+    </>
+  );
+}
+
+/** The detail fields of a posted centre form, as the verbs take them. */
+const detailsOf = (f: Record<string, string>) => ({
+  name: f.name ?? "",
+  address: str(f.address),
+  lat: num(f.lat),
+  long: num(f.long),
+  openingHours: str(f.openingHours),
+  contact: str(f.contact),
+});
 
 async function centresPage(p: PageCtx, errors: FieldErrors = {}) {
   const t = tr(p);
@@ -36,92 +80,63 @@ async function centresPage(p: PageCtx, errors: FieldErrors = {}) {
   return renderPage(
     p,
     <>
-      {centres.length === 0 ? (
-        <Empty text={t("centres.empty")} />
-      ) : (
-        <table>
-          <caption class="muted">{t("centres.caption")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("centres.name")}</th>
-              <th scope="col">{t("centres.level")}</th>
-              <th scope="col">{t("req.address")}</th>
-              <th scope="col">{t("centres.hours")}</th>
-              <th scope="col">{t("centres.contact")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {centres.map((c) => (
-              <tr>
-                <td style={`padding-left:${0.5 + depth(c.level) * 1.5}rem`}>
-                  {admin ? <a href={link(p, `${CONSOLE}/centres/${c.id}`)}>{c.name}</a> : c.name}
-                </td>
-                <td>{t(`level.${c.level}`)}</td>
-                <td>{c.address ?? ""}</td>
-                <td>{c.openingHours ?? ""}</td>
-                <td>{c.contact ?? ""}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        caption={t("centres.caption")}
+        empty={t("centres.empty")}
+        head={[
+          t("centres.name"),
+          t("centres.level"),
+          t("req.address"),
+          t("centres.hours"),
+          t("centres.contact"),
+        ]}
+        rows={centres}
+        row={(c: CentreRow) => (
+          <tr>
+            <td style={`padding-left:${0.5 + depth(c.level) * 1.5}rem`}>
+              {admin ? <a href={link(p, `${CONSOLE}/centres/${c.id}`)}>{c.name}</a> : c.name}
+            </td>
+            <td>{t(`level.${c.level}`)}</td>
+            <td>{c.address ?? ""}</td>
+            <td>{c.openingHours ?? ""}</td>
+            <td>{c.contact ?? ""}</td>
+          </tr>
+        )}
+      />
       {admin && (
-        <section aria-labelledby="add">
-          <h2 id="add">{t("centres.add")}</h2>
-          <ErrorSummary p={p} errors={errors} />
-          <Form action={link(p, `${CONSOLE}/centres`)}>
-            <Field
-              name="parentId"
-              label={t("centres.parent")}
-              value={p.form.parentId}
-              error={errors.parentId}
-              options={[
-                { value: "", label: "—" },
-                ...centres
-                  .filter((c) => c.level !== "community")
-                  .map((c) => ({ value: c.id, label: `${t(`level.${c.level}`)} · ${c.name}` })),
-              ]}
-            />
-            <Field
-              name="level"
-              label={t("centres.level")}
-              value={p.form.level}
-              error={errors.level}
-              options={centreLevels.map((l) => ({ value: l, label: t(`level.${l}`) }))}
-            />
-            <Field
-              name="name"
-              label={t("centres.name")}
-              value={p.form.name}
-              error={errors.name}
-              required
-            />
-            <Field
-              name="address"
-              label={t("req.address")}
-              value={p.form.address}
-              error={errors.address}
-            />
-            <Field name="lat" label={t("report.lat")} value={p.form.lat} error={errors.lat} />
-            <Field name="long" label={t("report.long")} value={p.form.long} error={errors.long} />
-            <Field
-              name="openingHours"
-              label={t("centres.hours")}
-              value={p.form.openingHours}
-              error={errors.openingHours}
-            />
-            <Field
-              name="contact"
-              label={t("centres.contact")}
-              value={p.form.contact}
-              error={errors.contact}
-            />
-            <button type="submit">{t("centres.submit")}</button>
-          </Form>
-        </section>
+        <FormSection
+          p={p}
+          id="add"
+          title={t("centres.add")}
+          action={`${CONSOLE}/centres`}
+          submit={t("centres.submit")}
+          errors={errors}
+        >
+          <Field
+            name="parentId"
+            label={t("centres.parent")}
+            value={p.form.parentId}
+            error={errors.parentId}
+            options={[
+              { value: "", label: "—" },
+              ...centreOptions(
+                t,
+                centres.filter((c) => c.level !== "community"),
+              ),
+            ]}
+          />
+          <Field
+            name="level"
+            label={t("centres.level")}
+            value={p.form.level}
+            error={errors.level}
+            options={centreLevels.map((l) => ({ value: l, label: t(`level.${l}`) }))}
+          />
+          <CentreFields t={t} value={(k) => p.form[k]} errors={errors} />
+        </FormSection>
       )}
     </>,
-    { title: t("centres.title"), ...(Object.keys(errors).length ? { status: 400 } : {}) },
+    formPage(t("centres.title"), errors),
   );
 }
 
@@ -137,26 +152,14 @@ export const staffCentrePages: PageDef[] = [
     method: "post",
     path: `${CONSOLE}/centres`,
     permission: "tenant.settings:manage",
-    async handler(p) {
-      const f = p.form;
-      const input = {
-        parentId: str(f.parentId),
-        level: f.level,
-        name: f.name ?? "",
-        address: str(f.address),
-        lat: num(f.lat),
-        long: num(f.long),
-        openingHours: str(f.openingHours),
-        contact: str(f.contact),
-      };
-      try {
-        await createCentre({ ctx: pageCtx(p), input });
-      } catch (err) {
-        const errors = verbErrors(p.t, err);
-        if (errors) return centresPage(p, errors);
-        throw err;
-      }
-      return redirect(p, at(p, `${CONSOLE}/centres`), tr(p)("centres.saved"));
+    handler(p) {
+      const input = { ...detailsOf(p.form), parentId: str(p.form.parentId), level: p.form.level };
+      return submit(
+        p,
+        () => createCentre({ ctx: pageCtx(p), input }),
+        (e) => centresPage(p, e),
+        tr(p)("centres.saved"),
+      );
     },
   }),
   definePage({
@@ -169,25 +172,25 @@ export const staffCentrePages: PageDef[] = [
     method: "post",
     path: `${CONSOLE}/centres/{id}`,
     permission: "tenant.settings:manage",
-    async handler(p) {
-      const f = p.form;
+    handler(p) {
+      const d = detailsOf(p.form);
+      // Emptied fields clear the stored value.
       const input = {
         id: p.c.req.param("id") ?? "",
-        name: f.name ?? "",
-        address: str(f.address) ?? null,
-        lat: num(f.lat) ?? null,
-        long: num(f.long) ?? null,
-        openingHours: str(f.openingHours) ?? null,
-        contact: str(f.contact) ?? null,
+        name: d.name,
+        address: d.address ?? null,
+        lat: d.lat ?? null,
+        long: d.long ?? null,
+        openingHours: d.openingHours ?? null,
+        contact: d.contact ?? null,
       };
-      try {
-        await updateCentre({ ctx: pageCtx(p), input });
-      } catch (err) {
-        const errors = verbErrors(p.t, err);
-        if (errors) return editPage(p, errors);
-        throw err;
-      }
-      return redirect(p, at(p, `${CONSOLE}/centres`), tr(p)("centres.saved"));
+      return submit(
+        p,
+        () => updateCentre({ ctx: pageCtx(p), input }),
+        (e) => editPage(p, e),
+        tr(p)("centres.saved"),
+        `${CONSOLE}/centres`,
+      );
     },
   }),
 ];
@@ -196,46 +199,27 @@ export const staffCentrePages: PageDef[] = [
 async function editPage(p: PageCtx, errors: FieldErrors = {}) {
   const t = tr(p);
   const c = await centreInScope(pageCtx(p), p.c.req.param("id") ?? "", true);
-  const v = (k: string, cur: string | number | null) =>
-    p.form[k] ?? (cur === null ? undefined : String(cur));
+  const stored: Record<string, string | number | null> = {
+    name: c.name,
+    address: c.address,
+    lat: c.lat,
+    long: c.long,
+    openingHours: c.openingHours,
+    contact: c.contact,
+  };
+  const value = (k: string) => {
+    const cur = stored[k];
+    return p.form[k] ?? (cur === null || cur === undefined ? undefined : String(cur));
+  };
   return renderPage(
     p,
     <>
       <ErrorSummary p={p} errors={errors} />
       <Form action={link(p, `${CONSOLE}/centres/${c.id}`)}>
-        <Field
-          name="name"
-          label={t("centres.name")}
-          value={v("name", c.name)}
-          error={errors.name}
-          required
-        />
-        <Field
-          name="address"
-          label={t("req.address")}
-          value={v("address", c.address)}
-          error={errors.address}
-        />
-        <Field name="lat" label={t("report.lat")} value={v("lat", c.lat)} error={errors.lat} />
-        <Field name="long" label={t("report.long")} value={v("long", c.long)} error={errors.long} />
-        <Field
-          name="openingHours"
-          label={t("centres.hours")}
-          value={v("openingHours", c.openingHours)}
-          error={errors.openingHours}
-        />
-        <Field
-          name="contact"
-          label={t("centres.contact")}
-          value={v("contact", c.contact)}
-          error={errors.contact}
-        />
+        <CentreFields t={t} value={value} errors={errors} />
         <button type="submit">{t("act.submit")}</button>
       </Form>
     </>,
-    {
-      title: `${t(`level.${c.level}`)} · ${c.name}`,
-      ...(Object.keys(errors).length ? { status: 400 } : {}),
-    },
+    formPage(`${t(`level.${c.level}`)} · ${c.name}`, errors),
   );
 }

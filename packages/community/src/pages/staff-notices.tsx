@@ -3,17 +3,25 @@
 import {
   definePage,
   Empty,
-  ErrorSummary,
   Field,
   type FieldErrors,
-  Form,
   type PageCtx,
   type PageDef,
   renderPage,
 } from "@zhengyun/web";
 import { publishNotice } from "../notices.ts";
 import { centreInScope, noticesOf, scopedCentres } from "../views.ts";
-import { CONSOLE, link, navLabel, pageCtx, submit, tr, when } from "./common.tsx";
+import {
+  CONSOLE,
+  FormSection,
+  formPage,
+  NoticeCard,
+  navLabel,
+  pageCtx,
+  submit,
+  tr,
+  when,
+} from "./common.tsx";
 
 async function noticesPage(p: PageCtx, errors: FieldErrors = {}) {
   const t = tr(p);
@@ -27,48 +35,50 @@ async function noticesPage(p: PageCtx, errors: FieldErrors = {}) {
   return renderPage(
     p,
     <>
-      <section aria-labelledby="publish">
-        <h2 id="publish">{t("notices.publish")}</h2>
-        <ErrorSummary p={p} errors={errors} />
-        <Form action={link(p, `${CONSOLE}/notices`)}>
-          <Field
-            name="centreId"
-            label={t("slots.centre")}
-            value={f.centreId}
-            error={errors.centreId}
-            options={centres.map((c) => ({ value: c.id, label: c.name }))}
-          />
-          <Field
-            name="title"
-            label={t("notices.heading")}
-            value={f.title}
-            error={errors.title}
-            required
-          />
-          <Field
-            name="body"
-            label={t("notices.body")}
-            value={f.body}
-            error={errors.body}
-            multiline
-            required
-          />
-          <button type="submit">{t("notices.submit")}</button>
-        </Form>
-      </section>
+      <FormSection
+        p={p}
+        id="publish"
+        title={t("notices.publish")}
+        action={`${CONSOLE}/notices`}
+        submit={t("notices.submit")}
+        errors={errors}
+      >
+        <Field
+          name="centreId"
+          label={t("slots.centre")}
+          value={f.centreId}
+          error={errors.centreId}
+          options={centres.map((c) => ({ value: c.id, label: c.name }))}
+        />
+        <Field
+          name="title"
+          label={t("notices.heading")}
+          value={f.title}
+          error={errors.title}
+          required
+        />
+        <Field
+          name="body"
+          label={t("notices.body")}
+          value={f.body}
+          error={errors.body}
+          multiline
+          required
+        />
+      </FormSection>
       {notices.length === 0 ? (
         <Empty text={t("notices.empty")} />
       ) : (
         notices.map((n) => (
-          <article class="card">
-            <h2>{n.title}</h2>
-            <p class="muted">{`${centres.find((c) => c.id === n.centreId)?.name ?? ""} · ${when(p, n.publishedAt)}`}</p>
-            <p>{n.body}</p>
-          </article>
+          <NoticeCard
+            title={n.title}
+            meta={`${centres.find((c) => c.id === n.centreId)?.name ?? ""} · ${when(p, n.publishedAt)}`}
+            body={n.body}
+          />
         ))
       )}
     </>,
-    { title: t("notices.title"), ...(Object.keys(errors).length ? { status: 400 } : {}) },
+    formPage(t("notices.title"), errors),
   );
 }
 

@@ -2,17 +2,13 @@
 /** @jsxImportSource hono/jsx */
 import {
   definePage,
-  Empty,
   ErrorSummary,
   Field,
   type FieldErrors,
-  Form,
   type PageCtx,
   type PageDef,
-  redirect,
   renderPage,
   validate,
-  verbErrors,
 } from "@zhengyun/web";
 import { advanceRequest, listQueue, mergeDuplicate } from "../handling.ts";
 import { flags } from "../http/schemas.ts";
@@ -20,17 +16,22 @@ import { actionInput, mergeInput, ratingInput } from "../http/staff.ts";
 import type { RequestState } from "../schema.ts";
 import { callBack, scopedCentres, staffRequest } from "../views.ts";
 import {
-  at,
   CONSOLE,
+  centreOptions,
   Facts,
+  FormSection,
+  formPage,
   History,
   link,
   navLabel,
   nowOfPage,
   pageCtx,
+  ratingOptions,
   serviceNames,
   stateLabel,
   str,
+  submit,
+  Table,
   tr,
   when,
 } from "./common.tsx";
@@ -60,6 +61,7 @@ async function requestPage(p: PageCtx, errors: FieldErrors = {}) {
         rows={[
           [t("req.service"), (await serviceNames(p))(r.serviceCode)],
           [t("req.state"), stateLabel(t, r.state)],
+          [t("intake.channel"), t(`channel.${r.channel}`)],
           [t("req.centre"), v.centre?.name],
           [t("req.due"), `${when(p, r.dueAt)}${f.overdue ? ` · ${t("flag.overdue")}` : ""}`],
           [t("req.escalations"), r.escalations],
@@ -72,90 +74,88 @@ async function requestPage(p: PageCtx, errors: FieldErrors = {}) {
       <History p={p} updates={v.updates} />
       <ErrorSummary p={p} errors={errors} />
       {next.length > 0 && (
-        <section aria-labelledby="act">
-          <h2 id="act">{t("act.title")}</h2>
-          <Form action={link(p, `${base}/action`)}>
+        <FormSection
+          p={p}
+          id="act"
+          title={t("act.title")}
+          action={`${base}/action`}
+          submit={t("act.submit")}
+        >
+          <Field
+            name="to"
+            label={t("act.to")}
+            value={p.form.to}
+            error={errors.to}
+            options={next.map((s) => ({ value: s, label: stateLabel(t, s) }))}
+          />
+          <Field
+            name="note"
+            label={t("act.note")}
+            value={p.form.note}
+            error={errors.note}
+            multiline
+            required
+          />
+          {r.state === "received" && (
             <Field
-              name="to"
-              label={t("act.to")}
-              value={p.form.to}
-              error={errors.to}
-              options={next.map((s) => ({ value: s, label: stateLabel(t, s) }))}
+              name="centreId"
+              label={t("act.centre")}
+              value={p.form.centreId}
+              error={errors.centreId}
+              options={[{ value: "", label: t("act.keep") }, ...centreOptions(t, centres)]}
             />
-            <Field
-              name="note"
-              label={t("act.note")}
-              value={p.form.note}
-              error={errors.note}
-              multiline
-              required
-            />
-            {r.state === "received" && (
-              <Field
-                name="centreId"
-                label={t("act.centre")}
-                value={p.form.centreId}
-                error={errors.centreId}
-                options={[
-                  { value: "", label: t("act.keep") },
-                  ...centres.map((c) => ({
-                    value: c.id,
-                    label: `${t(`level.${c.level}`)} · ${c.name}`,
-                  })),
-                ]}
-              />
-            )}
-            <button type="submit">{t("act.submit")}</button>
-          </Form>
-        </section>
+          )}
+        </FormSection>
       )}
       {r.state !== "closed" && (
-        <section aria-labelledby="merge">
-          <h2 id="merge">{t("act.merge")}</h2>
-          <Form action={link(p, `${base}/merge`)}>
-            <Field
-              name="intoId"
-              label={t("act.into")}
-              value={p.form.intoId}
-              error={errors.intoId}
-              required
-            />
-            <button type="submit">{t("act.mergeSubmit")}</button>
-          </Form>
-        </section>
+        <FormSection
+          p={p}
+          id="merge"
+          title={t("act.merge")}
+          action={`${base}/merge`}
+          submit={t("act.mergeSubmit")}
+        >
+          <Field
+            name="intoId"
+            label={t("act.into")}
+            value={p.form.intoId}
+            error={errors.intoId}
+            required
+          />
+        </FormSection>
       )}
       {r.state === "replied" && (
-        <section aria-labelledby="callback">
-          <h2 id="callback">{t("act.callBack")}</h2>
-          <Form action={link(p, `${base}/call-back`)}>
-            <Field
-              name="rating"
-              label={t("req.rating")}
-              value={p.form.rating ?? "5"}
-              error={errors.rating}
-              options={["5", "4", "3", "2", "1"].map((n) => ({ value: n, label: `${n}/5` }))}
-            />
-            <Field name="comment" label={t("req.comment")} value={p.form.comment} multiline />
-            <button type="submit">{t("act.callBackSubmit")}</button>
-          </Form>
-        </section>
+        <FormSection
+          p={p}
+          id="callback"
+          title={t("act.callBack")}
+          action={`${base}/call-back`}
+          submit={t("act.callBackSubmit")}
+        >
+          <Field
+            name="rating"
+            label={t("req.rating")}
+            value={p.form.rating ?? "5"}
+            error={errors.rating}
+            options={ratingOptions}
+          />
+          <Field name="comment" label={t("req.comment")} value={p.form.comment} multiline />
+        </FormSection>
       )}
     </>,
-    { title: t("req.title", { id: r.id }), ...(Object.keys(errors).length ? { status: 400 } : {}) },
+    formPage(t("req.title", { id: r.id }), errors),
   );
 }
 
 /** Runs a staff action; bad input re-renders the request page with the errors. */
-async function act(p: PageCtx, run: () => Promise<unknown>) {
-  try {
-    await run();
-  } catch (err) {
-    const errors = verbErrors(p.t, err);
-    if (errors) return requestPage(p, errors);
-    throw err;
-  }
-  return redirect(p, at(p, `${CONSOLE}/requests/${idOf(p)}`), tr(p)("act.done"));
-}
+const act = (p: PageCtx, run: () => Promise<unknown>) =>
+  submit(
+    p,
+    run,
+    (errors) => requestPage(p, errors),
+    tr(p)("act.done"),
+    `${CONSOLE}/requests/${idOf(p)}`,
+  );
 
 export const staffRequestPages: PageDef[] = [
   definePage({
@@ -171,41 +171,35 @@ export const staffRequestPages: PageDef[] = [
       const now = nowOfPage(p);
       return renderPage(
         p,
-        open.length === 0 ? (
-          <Empty text={t("queue.empty")} />
-        ) : (
-          <table>
-            <caption class="muted">{t("queue.caption")}</caption>
-            <thead>
+        <Table
+          caption={t("queue.caption")}
+          empty={t("queue.empty")}
+          head={[
+            t("req.title", { id: "" }).trim(),
+            t("req.service"),
+            t("req.state"),
+            t("req.due"),
+            t("queue.flags"),
+          ]}
+          rows={open}
+          row={(r) => {
+            const f = flags(r, now);
+            return (
               <tr>
-                <th scope="col">{t("req.title", { id: "" }).trim()}</th>
-                <th scope="col">{t("req.service")}</th>
-                <th scope="col">{t("req.state")}</th>
-                <th scope="col">{t("req.due")}</th>
-                <th scope="col">{t("queue.flags")}</th>
+                <td>
+                  <a href={link(p, `${CONSOLE}/requests/${r.id}`)}>{r.id}</a>
+                </td>
+                <td>{service(r.serviceCode)}</td>
+                <td>{stateLabel(t, r.state)}</td>
+                <td>{when(p, r.dueAt)}</td>
+                <td>
+                  {f.overdue && <strong class="flag overdue">{t("flag.overdue")}</strong>}
+                  {f.dueSoon && <span class="flag due-soon">{t("flag.dueSoon")}</span>}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {open.map((r) => {
-                const f = flags(r, now);
-                return (
-                  <tr>
-                    <td>
-                      <a href={link(p, `${CONSOLE}/requests/${r.id}`)}>{r.id}</a>
-                    </td>
-                    <td>{service(r.serviceCode)}</td>
-                    <td>{stateLabel(t, r.state)}</td>
-                    <td>{when(p, r.dueAt)}</td>
-                    <td>
-                      {f.overdue && <strong class="flag overdue">{t("flag.overdue")}</strong>}
-                      {f.dueSoon && <span class="flag due-soon">{t("flag.dueSoon")}</span>}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        ),
+            );
+          }}
+        />,
         { title: t("queue.title") },
       );
     },

@@ -2,11 +2,8 @@
 /** @jsxImportSource hono/jsx */
 import {
   definePage,
-  Empty,
-  ErrorSummary,
   Field,
   type FieldErrors,
-  Form,
   type PageCtx,
   type PageDef,
   renderPage,
@@ -15,6 +12,8 @@ import { createSlot } from "../appointments.ts";
 import { centreInScope, scopedCentres, slotBookings, staffSlots } from "../views.ts";
 import {
   CONSOLE,
+  FormSection,
+  formPage,
   link,
   localTime,
   navLabel,
@@ -22,6 +21,7 @@ import {
   num,
   pageCtx,
   submit,
+  Table,
   tr,
   when,
 } from "./common.tsx";
@@ -36,85 +36,79 @@ async function slotsPage(p: PageCtx, errors: FieldErrors = {}) {
   return renderPage(
     p,
     <>
-      {slots.length === 0 ? (
-        <Empty text={t("slots.empty")} />
-      ) : (
-        <table>
-          <caption class="muted">{t("slots.caption")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("slots.centre")}</th>
-              <th scope="col">{t("slots.service")}</th>
-              <th scope="col">{t("slots.starts")}</th>
-              <th scope="col">{t("slots.ends")}</th>
-              <th scope="col" class="num">
-                {t("slots.booked")}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {slots.map((s) => (
-              <tr>
-                <td>{name.get(s.centreId) ?? s.centreId}</td>
-                <td>{s.serviceCode}</td>
-                <td>
-                  <a href={link(p, `${CONSOLE}/slots/${s.id}`)}>{when(p, s.startsAt)}</a>
-                </td>
-                <td>{when(p, s.endsAt)}</td>
-                <td class="num">{`${s.booked}/${s.capacity}`}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <section aria-labelledby="add">
-        <h2 id="add">{t("slots.add")}</h2>
-        <ErrorSummary p={p} errors={errors} />
-        <Form action={link(p, `${CONSOLE}/slots`)}>
-          <Field
-            name="centreId"
-            label={t("slots.centre")}
-            value={f.centreId}
-            error={errors.centreId}
-            options={centres.map((c) => ({ value: c.id, label: c.name }))}
-          />
-          <Field
-            name="serviceCode"
-            label={t("slots.service")}
-            value={f.serviceCode}
-            error={errors.serviceCode}
-            required
-          />
-          <Field
-            name="startsAt"
-            label={t("slots.starts")}
-            hint={t("slots.timeHint")}
-            type="datetime-local"
-            value={f.startsAt}
-            error={errors.startsAt}
-            required
-          />
-          <Field
-            name="endsAt"
-            label={t("slots.ends")}
-            type="datetime-local"
-            value={f.endsAt}
-            error={errors.endsAt}
-            required
-          />
-          <Field
-            name="capacity"
-            label={t("slots.capacity")}
-            type="number"
-            value={f.capacity ?? "1"}
-            error={errors.capacity}
-            required
-          />
-          <button type="submit">{t("slots.submit")}</button>
-        </Form>
-      </section>
+      <Table
+        caption={t("slots.caption")}
+        empty={t("slots.empty")}
+        head={[
+          t("slots.centre"),
+          t("slots.service"),
+          t("slots.starts"),
+          t("slots.ends"),
+          [t("slots.booked"), "num"],
+        ]}
+        rows={slots}
+        row={(s) => (
+          <tr>
+            <td>{name.get(s.centreId) ?? s.centreId}</td>
+            <td>{s.serviceCode}</td>
+            <td>
+              <a href={link(p, `${CONSOLE}/slots/${s.id}`)}>{when(p, s.startsAt)}</a>
+            </td>
+            <td>{when(p, s.endsAt)}</td>
+            <td class="num">{`${s.booked}/${s.capacity}`}</td>
+          </tr>
+        )}
+      />
+      <FormSection
+        p={p}
+        id="add"
+        title={t("slots.add")}
+        action={`${CONSOLE}/slots`}
+        submit={t("slots.submit")}
+        errors={errors}
+      >
+        <Field
+          name="centreId"
+          label={t("slots.centre")}
+          value={f.centreId}
+          error={errors.centreId}
+          options={centres.map((c) => ({ value: c.id, label: c.name }))}
+        />
+        <Field
+          name="serviceCode"
+          label={t("slots.service")}
+          value={f.serviceCode}
+          error={errors.serviceCode}
+          required
+        />
+        <Field
+          name="startsAt"
+          label={t("slots.starts")}
+          hint={t("slots.timeHint")}
+          type="datetime-local"
+          value={f.startsAt}
+          error={errors.startsAt}
+          required
+        />
+        <Field
+          name="endsAt"
+          label={t("slots.ends")}
+          type="datetime-local"
+          value={f.endsAt}
+          error={errors.endsAt}
+          required
+        />
+        <Field
+          name="capacity"
+          label={t("slots.capacity")}
+          type="number"
+          value={f.capacity ?? "1"}
+          error={errors.capacity}
+          required
+        />
+      </FormSection>
     </>,
-    { title: t("slots.title"), ...(Object.keys(errors).length ? { status: 400 } : {}) },
+    formPage(t("slots.title"), errors),
   );
 }
 
@@ -162,29 +156,19 @@ export const staffSlotPages: PageDef[] = [
         p,
         <>
           <p>{`${slot.serviceCode} · ${when(p, slot.startsAt)} – ${when(p, slot.endsAt)} · ${slot.booked}/${slot.capacity}`}</p>
-          {bookings.length === 0 ? (
-            <Empty text={t("slots.empty")} />
-          ) : (
-            <table>
-              <caption class="muted">{t("slots.bookings")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("slots.name")}</th>
-                  <th scope="col">{t("slots.phone")}</th>
-                  <th scope="col">{t("slots.status")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {bookings.map((b) => (
-                  <tr>
-                    <td>{b.residentName}</td>
-                    <td>{b.phone}</td>
-                    <td>{t(`appt.status.${b.status}`)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <Table
+            caption={t("slots.bookings")}
+            empty={t("slots.empty")}
+            head={[t("slots.name"), t("slots.phone"), t("slots.status")]}
+            rows={bookings}
+            row={(b) => (
+              <tr>
+                <td>{b.residentName}</td>
+                <td>{b.phone}</td>
+                <td>{t(`appt.status.${b.status}`)}</td>
+              </tr>
+            )}
+          />
         </>,
         { title: t("slots.bookings") },
       );
