@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Database, Tx } from "@zhengyun/db";
-import { sql } from "drizzle-orm";
+import { type Database, scopedTransaction, type Tx } from "@zhengyun/db";
 
 /** What withTenant needs to know of a tenant: where its data is and which role may touch it. */
 export interface TenantRef {
@@ -30,14 +29,14 @@ export class TenantContextError extends Error {
   }
 }
 
-/**
- * One round trip sets both, transaction-local: set_config('role', r, true) is SET LOCAL ROLE (the
- * same technique PostgREST uses), and it keeps withTenant's cost to BEGIN + this + COMMIT.
- */
-async function enterScope(tx: Tx, schema: string, role: string): Promise<void> {
-  await tx.execute(
-    sql`select set_config('search_path', ${schema}, true), set_config('role', ${role}, true)`,
-  );
+/** Options of a scope. */
+export interface ScopeOptions {
+  /**
+   * The scope only reads: Postgres refuses writes in it (a mistaken write fails loudly), and on
+   * postgres.js the connection goes back to the pool without waiting for COMMIT. Use it for reads
+   * on the request path (pages, GET handlers, exports).
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -50,6 +49,7 @@ export async function withTenant<T>(
   db: Database,
   tenant: TenantRef,
   fn: (tx: Tx) => Promise<T>,
+  opts: ScopeOptions = {},
 ): Promise<T> {
   const outer = scopes.getStore();
   if (outer) {
@@ -60,26 +60,32 @@ export async function withTenant<T>(
         : `withTenant(${tenant.slug}) inside a platform transaction`,
     );
   }
-  return db.orm.transaction(async (tx) => {
-    await enterScope(tx, tenant.schemaName, tenant.roleName);
-    return scopes.run({ kind: "tenant", tenantId: tenant.id, tx }, () => fn(tx));
-  });
+  return scopedTransaction(
+    db,
+    { searchPath: tenant.schemaName, role: tenant.roleName, readOnly: opts.readOnly },
+    (tx) => scopes.run({ kind: "tenant", tenantId: tenant.id, tx }, () => fn(tx)),
+  );
 }
 
 /**
  * Control-plane work on the request path: the runtime role, which owns nothing and holds only the
  * grants listed in @zhengyun/db's platformGrants. Nested platform calls join the outer transaction.
  */
-export async function withPlatform<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function withPlatform<T>(
+  db: Database,
+  fn: (tx: Tx) => Promise<T>,
+  opts: ScopeOptions = {},
+): Promise<T> {
   const outer = scopes.getStore();
   if (outer) {
     if (outer.kind === "platform") return fn(outer.tx);
     throw new TenantContextError("withPlatform inside a tenant transaction");
   }
-  return db.orm.transaction(async (tx) => {
-    await enterScope(tx, "platform", db.runtimeRole);
-    return scopes.run({ kind: "platform", tenantId: undefined, tx }, () => fn(tx));
-  });
+  return scopedTransaction(
+    db,
+    { searchPath: "platform", role: db.runtimeRole, readOnly: opts.readOnly },
+    (tx) => scopes.run({ kind: "platform", tenantId: undefined, tx }, () => fn(tx)),
+  );
 }
 
 /** The tenant of the transaction this code runs in, for assertions only (e.g. job handlers). */

@@ -1,0 +1,184 @@
+import { type Database, query, ScopeEndedError, type Tx, tenantSchema } from "@zhengyun/db";
+import { withPlatform, withTenant } from "@zhengyun/tenancy";
+import { count, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { drivers, openTestDatabase, type Tenant, tenantFactory } from "../harness/index.ts";
+
+const { settings } = tenantSchema;
+
+/** The database's own message when drizzle wrapped it ("Failed query: ..." hides the reason). */
+const reason = (e: unknown) =>
+  String((e as { cause?: Error }).cause?.message ?? (e as Error).message ?? e);
+
+const whoAmI = async (tx: Database["orm"] | Tx) => {
+  const [row] = await query<{ role: string; path: string; ro: string; tx: string }>(
+    tx,
+    sql`select current_user as role, current_setting('search_path') as path,
+          current_setting('transaction_read_only') as ro, txid_current_if_assigned()::text as tx`,
+  );
+  return row;
+};
+
+/*
+ * withTenant's guarantees, whatever the driver does underneath (postgres.js pipelines BEGIN and the
+ * SET LOCALs with the first query and need not wait for a read-only COMMIT; PGlite runs them in
+ * turn). One connection on Postgres, so every scope shows what the previous one left behind.
+ */
+describe.each(drivers())("tenant scopes on %s", (driver) => {
+  let db: Database;
+  let tenants: ReturnType<typeof tenantFactory>;
+  let a: Tenant;
+  let b: Tenant;
+  let owner: Awaited<ReturnType<typeof whoAmI>>;
+
+  const countIn = (t: Tenant) =>
+    withTenant(
+      db,
+      t,
+      async (tx) => Number((await tx.select({ n: count() }).from(settings))[0]?.n),
+      { readOnly: true },
+    );
+
+  beforeAll(async () => {
+    db = await openTestDatabase(driver, { max: 1 });
+    tenants = tenantFactory(db);
+    a = await tenants.create();
+    b = await tenants.create();
+    await withTenant(db, a, (tx) => tx.insert(settings).values({ key: "a1", value: 1 }));
+    owner = await whoAmI(db.orm);
+  });
+  afterAll(async () => {
+    await tenants.cleanup();
+    await db.close();
+  });
+
+  it("runs every statement of a scope as the tenant's role in its schema, read-only or not", async () => {
+    for (const readOnly of [true, false]) {
+      const seen = await withTenant(
+        db,
+        a,
+        async (tx) => {
+          const first = await whoAmI(tx);
+          await tx.select().from(settings);
+          const nested = await tx.transaction((sp) => whoAmI(sp));
+          return [first, await whoAmI(tx), nested];
+        },
+        { readOnly },
+      );
+      for (const s of seen) {
+        expect(s?.role).toBe(a.roleName);
+        expect(s?.path.replaceAll('"', "")).toBe(a.schemaName);
+        expect(s?.ro).toBe(readOnly ? "on" : "off");
+      }
+    }
+  });
+
+  it("leaves nothing on the connection for its next user", async () => {
+    await countIn(a);
+    expect(await whoAmI(db.orm)).toEqual(owner);
+    await withTenant(db, a, (tx) => tx.insert(settings).values({ key: "a-leak", value: 0 }));
+    expect(await whoAmI(db.orm)).toEqual(owner);
+    await withTenant(db, a, () => Promise.reject(new Error("boom"))).catch(() => {});
+    expect(await whoAmI(db.orm)).toEqual(owner);
+    await withPlatform(db, (tx) => whoAmI(tx), { readOnly: true });
+    expect(await whoAmI(db.orm)).toEqual(owner);
+    // The very next statement after a read-only scope (whose COMMIT was not waited for) is clean too.
+    const [next] = await Promise.all([countIn(b).then(() => whoAmI(db.orm)), countIn(a)]);
+    expect(next).toEqual(owner);
+    await withTenant(db, a, (tx) => tx.delete(settings).where(sql`key = 'a-leak'`));
+  });
+
+  it("cannot read another tenant's schema, even by its full name", async () => {
+    for (const readOnly of [true, false]) {
+      const err = await withTenant(
+        db,
+        b,
+        (tx) => query(tx, sql.raw(`select * from ${a.schemaName}.settings`)),
+        { readOnly },
+      ).catch((e: unknown) => e);
+      expect(reason(err)).toMatch(/permission denied/);
+    }
+    expect(await countIn(b)).toBe(0);
+  });
+
+  it("refuses writes in a read-only scope and keeps the rows as they were", async () => {
+    const err = await withTenant(
+      db,
+      a,
+      (tx) => tx.insert(settings).values({ key: "ro-write", value: 0 }),
+      { readOnly: true },
+    ).catch((e: unknown) => e);
+    expect(reason(err)).toMatch(/read-only transaction/);
+    expect(await countIn(a)).toBe(1);
+  });
+
+  it("rolls back a failed scope, even when the callback swallowed the statement's error", async () => {
+    const err = await withTenant(db, a, async (tx) => {
+      await tx.insert(settings).values({ key: "swallowed", value: 0 });
+      await query(tx, sql`select 1 / 0`).catch(() => {});
+      return "looked fine";
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(await countIn(a)).toBe(1);
+  });
+
+  it("runs nothing of the callback when the scope cannot be opened", async () => {
+    const ghost = { ...a, roleName: `${a.roleName}_ghost` };
+    const err = await withTenant(db, ghost, (tx) =>
+      tx.insert(settings).values({ key: "ghost", value: 0 }),
+    ).catch((e: unknown) => e);
+    expect(reason(err)).toMatch(/role .* does not exist/);
+    expect(await countIn(a)).toBe(1);
+    expect(await whoAmI(db.orm)).toEqual(owner);
+  });
+
+  it("refuses queries through a scope's handle after it ended", async () => {
+    let leaked: Tx | undefined;
+    await withTenant(db, a, async (tx) => {
+      leaked = tx;
+    });
+    const err = await (leaked as Tx).execute(sql`select 1`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    if (driver === "postgres") {
+      expect((err as { cause?: unknown }).cause ?? err).toBeInstanceOf(ScopeEndedError);
+    }
+    expect(await whoAmI(db.orm)).toEqual(owner);
+  });
+});
+
+describe.runIf(drivers().includes("postgres"))("tenant scopes sharing a small pool", () => {
+  let db: Database;
+  let tenants: ReturnType<typeof tenantFactory>;
+  let list: Tenant[];
+
+  beforeAll(async () => {
+    db = await openTestDatabase("postgres", { max: 3 });
+    tenants = tenantFactory(db);
+    list = [await tenants.create(), await tenants.create(), await tenants.create()];
+  });
+  afterAll(async () => {
+    await tenants.cleanup();
+    await db.close();
+  });
+
+  it("never shows one tenant's scope another's role, under 12 workers × 40 mixed scopes", async () => {
+    const wrong: string[] = [];
+    await Promise.all(
+      Array.from({ length: 12 }, async (_, w) => {
+        for (let i = 0; i < 40; i++) {
+          const t = list[(w + i) % list.length] as Tenant;
+          const readOnly = i % 3 !== 0;
+          const who = await withTenant(db, t, (tx) => whoAmI(tx), { readOnly });
+          if (who?.role !== t.roleName) wrong.push(`${t.slug} saw ${who?.role}`);
+          // Plain pool queries in between: they must never land inside someone's scope.
+          if (i % 5 === 0) {
+            const plain = await whoAmI(db.orm);
+            if (plain?.role === t.roleName || plain?.ro === "on")
+              wrong.push(`plain saw ${plain.role}`);
+          }
+        }
+      }),
+    );
+    expect(wrong).toEqual([]);
+  });
+});
