@@ -1,6 +1,13 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
-import { definePage, formatDateTime, type PageDef, redirect, renderPage } from "@zhengyun/web";
+import {
+  definePage,
+  formatDateTime,
+  href,
+  type PageDef,
+  redirect,
+  renderPage,
+} from "@zhengyun/web";
 import { editorialQueue } from "../articles.ts";
 import { calendarYear, editCalendarDay } from "../calendar.ts";
 import { navLabel, portalMessages } from "./i18n.ts";
@@ -23,7 +30,12 @@ export const editorialPages: PageDef[] = [
         <ul>
           {rows.map((r) => (
             <li data-state={r.state}>
-              {r.title} · {r.state} · {formatDateTime(r.updatedAt, p.lang)}
+              <a
+                href={href(p, `/t/${p.tenant?.slug}/console/portal/articles`, { id: String(r.id) })}
+              >
+                {r.title}
+              </a>{" "}
+              · {m(`articleState.${r.state}`)} · {formatDateTime(r.updatedAt, p.lang)}
               {r.publishAt ? ` → ${formatDateTime(r.publishAt, p.lang)}` : ""}
             </li>
           ))}

@@ -14,7 +14,7 @@ import {
 } from "@zhengyun/web";
 import type { Child } from "hono/jsx";
 import { getApplication, myApplications } from "../applications.ts";
-import { listItems } from "../catalogue.ts";
+import { getItem } from "../catalogue.ts";
 import { certificateOfApplication } from "../certificates.ts";
 import { paymentOf } from "../fees.ts";
 import { quarantineFile } from "../materials.ts";
@@ -49,12 +49,12 @@ async function trackPage(p: PageCtx, errors: FieldErrors = {}, status: 200 | 400
   const t = tr(p);
   const ctx = ctxOf(p);
   const { application: a, timeline } = await getApplication(ctx, p.c.req.param("id") ?? "", false);
-  const [items, cert, payment] = await Promise.all([
-    listItems(ctx),
+  const [item, cert, payment] = await Promise.all([
+    getItem(ctx, a.itemCode).catch(() => undefined),
     certificateOfApplication(ctx, a.id),
     paymentOf(ctx, a.id),
   ]);
-  const itemName = items.find((i) => i.code === a.itemCode)?.name ?? a.itemCode;
+  const itemName = item?.name ?? a.itemCode;
   const missing = a.state === "notice" ? noticeMissing(timeline) : [];
   const facts: [string, Child][] = [
     [t("track.tracking"), a.tracking],
@@ -147,8 +147,11 @@ export const trackPages: PageDef[] = [
     async handler(p) {
       const t = tr(p);
       const ctx = ctxOf(p);
-      const [rows, items] = await Promise.all([myApplications(ctx), listItems(ctx)]);
-      const name = (code: string) => items.find((i) => i.code === code)?.name ?? code;
+      const rows = await myApplications(ctx);
+      // Only the items these applications name (a catalogue can hold thousands).
+      const codes = [...new Set(rows.map((r) => r.itemCode))];
+      const items = await Promise.all(codes.map((c) => getItem(ctx, c).catch(() => undefined)));
+      const name = (code: string) => items.find((i) => i?.code === code)?.name ?? code;
       return renderPage(
         p,
         <Table
