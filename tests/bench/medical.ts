@@ -279,7 +279,9 @@ async function main(): Promise<void> {
     line("HTTP throughput", `${Math.round(h.rps)}/s`, `${h.failed} not 201`);
   } finally {
     await db.close();
-    if (process.env.BENCH_KEEP) return; // leave the database for EXPLAIN ANALYZE
+  }
+  // BENCH_KEEP leaves the database behind for EXPLAIN ANALYZE.
+  if (!process.env.BENCH_KEEP) {
     const admin = postgres(base, { max: 1, onnotice: () => {} });
     await admin.unsafe(`drop database if exists ${BENCH_DB} with (force)`);
     const roles = await admin<{ rolname: string }[]>`

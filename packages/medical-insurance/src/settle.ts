@@ -1,8 +1,14 @@
-import { ConflictError, NotFoundError, newId, ValidationError } from "@zhengyun/core";
-import type { Tx } from "@zhengyun/db";
+import {
+  ConflictError,
+  NotFoundError,
+  newId,
+  PreconditionFailedError,
+  ValidationError,
+} from "@zhengyun/core";
+import { query, type Tx } from "@zhengyun/db";
 import { recordUsage } from "@zhengyun/jobs/outbox";
 import { withTenant } from "@zhengyun/tenancy";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { type Claim, type ClaimInput, claimSchema } from "./claim.ts";
 import { audit, type MiCtx, parseInput } from "./context.ts";
 import {
@@ -15,7 +21,7 @@ import {
 } from "./engine.ts";
 import { activeInstitution } from "./institutions.ts";
 import { parseNationalId } from "./national-id.ts";
-import { policyFor } from "./parameters.ts";
+import type { Policy } from "./params.ts";
 import {
   type MiSettlement,
   miAccumulators,
@@ -34,56 +40,60 @@ export interface SettlementOutput extends Omit<SettlementResult, "after"> {
   review: "amount" | "random" | null;
 }
 
-async function findPerson(tx: Tx, c: Claim, lock: boolean) {
-  const where = c.personId
+/**
+ * Everything a claim needs, in one round trip: institution, person (row-locked when committing),
+ * the parameters in force for both schemes, and the person's year-to-date accumulators, sent as
+ * one pipeline. Postgres runs them in order and, in READ COMMITTED, gives each statement a fresh
+ * snapshot: the accumulator read starts once the person lock is granted, so it sees whatever the
+ * previous holder of that lock (settlement, reversal, batch chunk) committed. Every writer of the
+ * accumulators takes the person lock first, so that lock alone serialises one person's claims and
+ * claims of different persons never wait on each other.
+ */
+async function load(tx: Tx, c: Claim, lock: boolean) {
+  const year = Number(c.date.slice(0, 4));
+  const who = c.personId
     ? eq(miPersons.id, c.personId)
     : eq(miPersons.nationalId, parseNationalId(c.nationalId ?? "").id);
-  const q = tx.select().from(miPersons).where(where);
-  const [p] = lock ? await q.for("update") : await q;
+  const personQ = tx.select().from(miPersons).where(who);
+  const [inst, [p], policies, [acc]] = await Promise.all([
+    activeInstitution(tx, c.institutionCode),
+    lock ? personQ.for("update") : personQ,
+    query<{ scheme: string; params: Policy }>(
+      tx,
+      sql`select distinct on (scheme) scheme, params from mi_parameters
+      where year = ${year} and effective_from <= ${c.date} order by scheme, effective_from desc`,
+    ),
+    tx
+      .select()
+      .from(miAccumulators)
+      .where(
+        and(
+          eq(miAccumulators.year, year),
+          c.personId
+            ? eq(miAccumulators.personId, c.personId)
+            : eq(
+                miAccumulators.personId,
+                sql`(select ${miPersons.id} from ${miPersons} where ${who})`,
+              ),
+        ),
+      ),
+  ]);
   if (!p) {
     throw new ValidationError("Unknown insured person", [
       { path: c.personId ? "personId" : "nationalId", message: "not insured here" },
     ]);
   }
   if (p.status !== "active") throw new ConflictError(`The insured person is ${p.status}`);
-  return p;
-}
-
-/** The person's accumulator row for the year; with `lock`, created if absent and row-locked. */
-async function loadAccumulator(tx: Tx, personId: string, year: number, lock: boolean) {
-  if (lock) {
-    // A no-op upsert creates, locks and returns the row in one round trip.
-    const [row] = await tx
-      .insert(miAccumulators)
-      .values({ personId, year })
-      .onConflictDoUpdate({
-        target: [miAccumulators.personId, miAccumulators.year],
-        set: { admissions: sql`${miAccumulators.admissions}` },
-      })
-      .returning();
-    if (row) return row;
-  }
-  const [row] = await tx
-    .select()
-    .from(miAccumulators)
-    .where(sql`${miAccumulators.personId} = ${personId} and ${miAccumulators.year} = ${year}`);
-  return row ?? { personId, year, ...emptyAccumulator() };
+  const policy = policies.find((r) => r.scheme === p.scheme)?.params;
+  if (!policy) throw new PreconditionFailedError(`No ${p.scheme} parameters in force on ${c.date}`);
+  const { personId: _, year: __, ...ytd } = acc ?? { personId: p.id, year, ...emptyAccumulator() };
+  return { inst, p, policy, year, acc: ytd as Accumulator, existed: acc !== undefined };
 }
 
 /** Computes a claim in the caller's transaction; with `commit` it locks and persists it. */
 async function run(tx: Tx, ctx: MiCtx, input: ClaimInput, commit: boolean) {
   const c = parseInput(claimSchema, input);
-  // Independent reads go out together (pipelined on the transaction's connection). The person row
-  // lock serialises one person's settlements (accumulators and personal account).
-  const [inst, p] = await Promise.all([
-    activeInstitution(tx, c.institutionCode),
-    findPerson(tx, c, commit),
-  ]);
-  const year = Number(c.date.slice(0, 4));
-  const [policy, acc] = await Promise.all([
-    policyFor(tx, p.scheme, c.date),
-    loadAccumulator(tx, p.id, year, commit) as Promise<Accumulator>,
-  ]);
+  const { inst, p, policy, year, acc } = await load(tx, c, commit);
   const r = computeSettlement(c.items, {
     policy,
     level: inst.level,
@@ -106,6 +116,7 @@ async function run(tx: Tx, ctx: MiCtx, input: ClaimInput, commit: boolean) {
   if (!commit) return out;
   const id = newId("setl");
   const review = reviewRule(id, r.medfee_sumamt, policy.review);
+  // Every write in one round trip (pipelined); the transaction commits or rolls back as a whole.
   const [[saved]] = await Promise.all([
     tx
       .insert(miSettlements)
@@ -124,9 +135,17 @@ async function run(tx: Tx, ctx: MiCtx, input: ClaimInput, commit: boolean) {
       .onConflictDoNothing()
       .returning({ id: miSettlements.id }),
     tx
-      .update(miAccumulators)
-      .set(after)
-      .where(sql`${miAccumulators.personId} = ${p.id} and ${miAccumulators.year} = ${year}`),
+      .insert(miAccumulators)
+      .values({ personId: p.id, year, ...after })
+      .onConflictDoUpdate({
+        target: [miAccumulators.personId, miAccumulators.year],
+        set: {
+          outpatientDedcUsed: after.outpatientDedcUsed,
+          inpatientDedcUsed: after.inpatientDedcUsed,
+          fundPaid: after.fundPaid,
+          admissions: after.admissions,
+        },
+      }),
     r.acct_pay > 0 &&
       tx
         .update(miPersons)
