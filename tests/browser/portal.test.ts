@@ -74,7 +74,12 @@ describe.runIf(chromiumAvailable())("browser: portal application journey", () =>
     await citizen
       .getByLabel("申请表", { exact: true })
       .setInputFiles({ name: "申请表.pdf", mimeType: "application/pdf", buffer: PDF });
+    // With JavaScript the file goes to storage through the API's presigned upload.
+    const presigned = citizen.waitForResponse(
+      (r) => r.url().endsWith("/api/v1/portal/uploads") && r.status() === 201,
+    );
     await citizen.getByRole("button", { name: "在线申请" }).click();
+    await presigned;
     await citizen.waitForURL(/\/track\/\w+/);
     const tracking = /track\/(\w+)/.exec(citizen.url())?.[1] ?? "";
     expect(await citizen.locator(".flash").textContent()).toContain(`办件编号 ${tracking}`);

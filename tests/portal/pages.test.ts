@@ -30,7 +30,9 @@ import {
   staffFactory,
 } from "../http-admin/helpers.ts";
 import { licence } from "./fixtures.ts";
-import { PNG, portalApp, scratchStore } from "./helpers.ts";
+import { PNG, portalApp, postUpload, scratchStore } from "./helpers.ts";
+
+type Presigned = { url: string; fields: Record<string, string>; key: string };
 
 const ITEM = "000172001.01";
 /** The demo citizen (packages/demo/src/accounts.ts): one identity in every tenant seeded. */
@@ -234,6 +236,27 @@ describe.each(drivers())("portal console and citizen pages on %s", (driver) => {
     expect(track.html).toContain("营业执照");
     const mine = await get(`/t/${a.slug}/applications`, citizen);
     expect(mine.html).toContain(tracking);
+
+    // With JavaScript the file went through the API's presigned upload; the form carries its key.
+    const presigned = await app.request(
+      `/t/${a.slug}/api/v1/portal/uploads`,
+      req("POST", citizen, { contentType: "image/png" }),
+    );
+    const key = await postUpload((await presigned.json()) as Presigned, "image/png", PNG);
+    const forged = await post(form, citizen, {
+      applicantName: "李四",
+      f_shopName: "李记",
+      u_m_1: "files/obj_NOTQUARANTINED",
+    });
+    expect(forged.status).toBe(400);
+    const direct = await post(form, citizen, {
+      applicantName: "李四",
+      f_shopName: "李记",
+      u_m_1: key,
+    });
+    expect(direct.status).toBe(303);
+    const viaKey = await appOf(/track\/(\w+)/.exec(direct.location ?? "")?.[1] ?? "");
+    expect(viaKey.materials).toMatchObject([{ name: "场所平面图", contentType: "image/png" }]);
     // Another tenant's people and anonymous visitors do not get the form.
     expect((await get(form, officerB)).status).toBe(404);
     expect((await get(form)).status).toBe(303);

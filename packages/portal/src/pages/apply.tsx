@@ -12,14 +12,16 @@ import {
 } from "@zhengyun/web";
 import { submitApplication } from "../applications.ts";
 import { getItem, type ItemOut } from "../catalogue.ts";
-import { quarantineFile } from "../materials.ts";
+import { MATERIAL_MAX_BYTES } from "../materials.ts";
 import {
   at,
+  DirectUploads,
   FileField,
-  fileProblem,
   issueErrors,
   link,
-  postedFiles,
+  pickUploads,
+  presignUrl,
+  stageUploads,
   storeOf,
   tr,
 } from "./common.tsx";
@@ -63,7 +65,9 @@ function applyForm(p: PageCtx, item: ItemOut, errors: FieldErrors = {}, status: 
         ))}
         <fieldset>
           <legend>{t("apply.materials")}</legend>
-          <p class="hint">{t("apply.sizeHint", { mb: bodyLimitMb(p) })}</p>
+          <p class="hint">
+            {t("apply.sizeHint", { mb: bodyLimitMb(p), max: MATERIAL_MAX_BYTES / 1_048_576 })}
+          </p>
           {item.materials.map((m, i) => (
             <FileField
               name={`m_${i}`}
@@ -78,6 +82,7 @@ function applyForm(p: PageCtx, item: ItemOut, errors: FieldErrors = {}, status: 
           ))}
         </fieldset>
         <button type="submit">{t("items.apply")}</button>
+        <DirectUploads presign={presignUrl(p)} />
       </form>
     </>
   );
@@ -108,29 +113,14 @@ export const applyPages: PageDef[] = [
       for (const f of item.fields)
         if (f.required && !p.form[`f_${f.name}`]?.trim())
           errors[`f_${f.name}`] = p.t("form.required");
-      const files = await postedFiles(p);
-      const picked: { index: number; name: string; file: File }[] = [];
-      for (const [index, m] of item.materials.entries()) {
-        const file = files[`m_${index}`];
-        if (!file) continue;
-        const problem = fileProblem(t, file);
-        if (problem) errors[`m_${index}`] = problem;
-        else picked.push({ index, name: m.name, file });
-      }
-      const store = storeOf(p);
-      if (picked.length > 0 && !store) errors._ = t("apply.uploadsOff");
+      const up = await pickUploads(
+        p,
+        item.materials.map((m, i) => ({ field: `m_${i}`, name: m.name })),
+      );
+      Object.assign(errors, up.errors);
       if (Object.keys(errors).length > 0) return applyForm(p, item, errors, 400);
-      const materials = [];
-      for (const x of picked) {
-        const bytes = new Uint8Array(await x.file.arrayBuffer());
-        const key = await quarantineFile(
-          store as NonNullable<typeof store>,
-          ctx.tenant.id,
-          bytes,
-          x.file.type,
-        );
-        materials.push({ name: x.name, upload: key });
-      }
+      const materials = await stageUploads(p, up.picked);
+      const store = storeOf(p);
       const form = Object.fromEntries(
         item.fields.map((f) => [f.name, p.form[`f_${f.name}`] ?? ""] as const).filter(([, v]) => v),
       );
@@ -153,7 +143,7 @@ export const applyPages: PageDef[] = [
       } catch (e) {
         const found = issueErrors(p, e);
         if (!found) throw e;
-        return applyForm(p, item, fieldsOf(found, picked, t("apply.refused")), 400);
+        return applyForm(p, item, fieldsOf(found, up.picked, t("apply.refused")), 400);
       }
     },
   }),
@@ -162,14 +152,14 @@ export const applyPages: PageDef[] = [
 /** The verb's issue paths as the form's field names (`form.x` → `f_x`, `materials.n` → its file). */
 export function fieldsOf(
   errors: FieldErrors,
-  picked: { index: number }[],
+  picked: { field: string }[],
   refused: string,
-  prefix = "m_",
 ): FieldErrors {
   const out: FieldErrors = {};
   for (const [k, v] of Object.entries(errors)) {
     const m = /^materials\.(\d+)/.exec(k);
-    if (m) out[`${prefix}${picked[Number(m[1])]?.index ?? 0}`] = refused;
+    const field = m ? picked[Number(m[1])]?.field : undefined;
+    if (field) out[field] = refused;
     else if (k.startsWith("form.")) out[`f_${k.slice(5)}`] = v;
     else out[k === "applicantName" ? k : "_"] = v;
   }

@@ -2,8 +2,14 @@
 /** @jsxImportSource hono/jsx */
 import { isDomainError } from "@zhengyun/core";
 import { type FieldErrors, formatDateTime, href, type PageCtx } from "@zhengyun/web";
+import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import { MATERIAL_MAX_BYTES, MATERIAL_TYPES, type MaterialStore } from "../materials.ts";
+import {
+  MATERIAL_MAX_BYTES,
+  MATERIAL_TYPES,
+  type MaterialStore,
+  quarantineFile,
+} from "../materials.ts";
 import { type PortalT, portalMessages } from "./i18n.ts";
 
 export const CONSOLE = "/t/{tenant}/console/portal";
@@ -12,6 +18,9 @@ export const CONSOLE = "/t/{tenant}/console/portal";
 export const at = (p: PageCtx, path: string) => path.replace("{tenant}", p.tenant?.slug ?? "");
 export const link = (p: PageCtx, path: string, params: Record<string, string> = {}) =>
   href(p, at(p, path), params);
+
+/** The API's presigned-upload route for this tenant (the pages' JavaScript path). */
+export const presignUrl = (p: PageCtx) => `/t/${p.tenant?.slug}/api/v1/portal/uploads`;
 
 export const tr = (p: PageCtx): PortalT => portalMessages(p.lang);
 export const when = (p: PageCtx, d: Date | string | null | undefined, withTime = true) =>
@@ -55,6 +64,69 @@ export function fileProblem(t: PortalT, f: File): string | undefined {
   if (!MATERIAL_TYPES.includes(f.type)) return t("apply.badType");
   if (f.size > MATERIAL_MAX_BYTES) return t("apply.tooLarge");
   return undefined;
+}
+
+/** A material as posted: a file in the form, or (with JavaScript) the key of a presigned upload. */
+export interface Picked {
+  field: string;
+  name: string;
+  upload?: string;
+  file?: File;
+}
+const UPLOAD_KEY = /^quarantine\/upl_[0-9A-Za-z]+$/;
+
+/** The posted materials of `wanted` (field → material name), each checked before anything is stored. */
+export async function pickUploads(
+  p: PageCtx,
+  wanted: { field: string; name: string }[],
+): Promise<{ picked: Picked[]; errors: FieldErrors }> {
+  const t = tr(p);
+  const files = await postedFiles(p);
+  const picked: Picked[] = [];
+  const errors: FieldErrors = {};
+  for (const { field, name } of wanted) {
+    const key = p.form[`u_${field}`]?.trim();
+    const file = files[field];
+    if (key) {
+      if (UPLOAD_KEY.test(key)) picked.push({ field, name, upload: key });
+      else errors[field] = t("apply.refused");
+    } else if (file) {
+      const problem = fileProblem(t, file);
+      if (problem) errors[field] = problem;
+      else picked.push({ field, name, file });
+    }
+  }
+  if (picked.length > 0 && !storeOf(p)) errors._ = t("apply.uploadsOff");
+  return { picked, errors };
+}
+
+/** Posted files go into the tenant's quarantine; the verb then accepts them like any upload. */
+export async function stageUploads(p: PageCtx, picked: Picked[]) {
+  const store = storeOf(p) as MaterialStore;
+  const out: { name: string; upload: string }[] = [];
+  for (const x of picked) {
+    const upload =
+      x.upload ??
+      (await quarantineFile(
+        store,
+        p.tenant?.id ?? "",
+        new Uint8Array(await (x.file as File).arrayBuffer()),
+        (x.file as File).type,
+      ));
+    out.push({ name: x.name, upload });
+  }
+  return out;
+}
+
+/**
+ * With JavaScript, each chosen file goes straight to storage through the API's presigned upload
+ * (no body limit on the page) and the form carries its key in `u_<field>`; without it, or if that
+ * fails, the form posts the files themselves.
+ */
+export function DirectUploads({ presign }: { presign: string }) {
+  return raw(
+    `<script>(function(){var f=document.currentScript.closest("form");f.addEventListener("submit",function(e){if(f.dataset.sent)return;var ins=[].slice.call(f.querySelectorAll("input[type=file]")).filter(function(i){return i.files&&i.files.length});if(!ins.length)return;e.preventDefault();var b=f.querySelector("button[type=submit]");if(b)b.disabled=true;var done=function(){f.dataset.sent="1";f.submit()};Promise.all(ins.map(function(i){var file=i.files[0];return fetch(${JSON.stringify(presign)},{method:"POST",headers:{"content-type":"application/json"},body:JSON.stringify({contentType:file.type})}).then(function(r){if(!r.ok)throw r;return r.json()}).then(function(p){var d=new FormData();Object.keys(p.fields).forEach(function(k){d.append(k,p.fields[k])});d.append("file",file);return fetch(p.url,{method:"POST",body:d}).then(function(r){if(!r.ok)throw r;var h=document.createElement("input");h.type="hidden";h.name="u_"+i.name;h.value=p.key;f.appendChild(h);i.value=""})})})).then(done,done)})})();</script>`,
+  );
 }
 
 export const ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png";

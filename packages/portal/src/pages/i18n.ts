@@ -71,7 +71,8 @@ const zhCN = {
   "apply.copy": "复印件",
   "apply.required": "必要",
   "apply.optional": "可选",
-  "apply.sizeHint": "本次提交的文件合计不超过 {mb} MB；缺少的材料可在受理前补正。",
+  "apply.sizeHint":
+    "每个文件不超过 {max} MB（浏览器未启用脚本时，一次提交的文件合计不超过 {mb} MB）；缺少的材料可在受理前补正。",
   "apply.badType": "只能上传 PDF、JPEG 或 PNG 文件。",
   "apply.tooLarge": "文件超过大小上限。",
   "apply.refused": "文件内容与类型不符或无法识别，请重新上传。",
@@ -288,7 +289,7 @@ const en: Record<Key, string> = {
   "apply.required": "required",
   "apply.optional": "optional",
   "apply.sizeHint":
-    "Files sent at once may total at most {mb} MB; missing materials can be supplied before acceptance.",
+    "At most {max} MB per file (without JavaScript, {mb} MB for all files sent at once); missing materials can be supplied before acceptance.",
   "apply.badType": "Only PDF, JPEG or PNG files can be uploaded.",
   "apply.tooLarge": "The file is larger than allowed.",
   "apply.refused":

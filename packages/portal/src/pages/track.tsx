@@ -17,17 +17,19 @@ import { getApplication, myApplications } from "../applications.ts";
 import { getItem } from "../catalogue.ts";
 import { certificateOfApplication } from "../certificates.ts";
 import { paymentOf } from "../fees.ts";
-import { quarantineFile } from "../materials.ts";
+import { MATERIAL_MAX_BYTES } from "../materials.ts";
 import { supplementApplication } from "../workflow.ts";
 import { bodyLimitMb, fieldsOf } from "./apply.tsx";
 import {
   at,
+  DirectUploads,
   Facts,
   FileField,
-  fileProblem,
   issueErrors,
   link,
-  postedFiles,
+  pickUploads,
+  presignUrl,
+  stageUploads,
   storeOf,
   Table,
   tr,
@@ -99,7 +101,9 @@ async function trackPage(p: PageCtx, errors: FieldErrors = {}, status: 200 | 400
             enctype="multipart/form-data"
             class="card"
           >
-            <p class="hint">{t("apply.sizeHint", { mb: bodyLimitMb(p) })}</p>
+            <p class="hint">
+              {t("apply.sizeHint", { mb: bodyLimitMb(p), max: MATERIAL_MAX_BYTES / 1_048_576 })}
+            </p>
             {missing.map((m, i) => (
               <FileField name={`s_${i}`} label={m} error={errors[`s_${i}`]} />
             ))}
@@ -111,6 +115,7 @@ async function trackPage(p: PageCtx, errors: FieldErrors = {}, status: 200 | 400
               multiline
             />
             <button type="submit">{t("track.supplement")}</button>
+            <DirectUploads presign={presignUrl(p)} />
           </form>
         </section>
       )}
@@ -187,30 +192,16 @@ export const trackPages: PageDef[] = [
       if (a.state !== "notice")
         throw new ConflictError("Only an application under a notice takes corrections");
       const missing = noticeMissing(timeline);
-      const files = await postedFiles(p);
-      const errors: FieldErrors = {};
-      const picked: { index: number; name: string; file: File }[] = [];
-      for (const [index, name] of missing.entries()) {
-        const file = files[`s_${index}`];
-        if (!file) continue;
-        const problem = fileProblem(t, file);
-        if (problem) errors[`s_${index}`] = problem;
-        else picked.push({ index, name, file });
-      }
-      const store = storeOf(p);
-      if (picked.length === 0 && Object.keys(errors).length === 0) errors._ = t("track.needFile");
+      const up = await pickUploads(
+        p,
+        missing.map((name, i) => ({ field: `s_${i}`, name })),
+      );
+      const errors = up.errors;
+      if (up.picked.length === 0 && Object.keys(errors).length === 0)
+        errors._ = t("track.needFile");
       if (Object.keys(errors).length > 0) return trackPage(p, errors, 400);
-      const materials = [];
-      for (const x of picked) {
-        const bytes = new Uint8Array(await x.file.arrayBuffer());
-        const key = await quarantineFile(
-          store as NonNullable<typeof store>,
-          ctx.tenant.id,
-          bytes,
-          x.file.type,
-        );
-        materials.push({ name: x.name, upload: key });
-      }
+      const materials = await stageUploads(p, up.picked);
+      const store = storeOf(p);
       try {
         await supplementApplication({
           ctx,
@@ -221,7 +212,7 @@ export const trackPages: PageDef[] = [
       } catch (e) {
         const found = issueErrors(p, e);
         if (!found) throw e;
-        return trackPage(p, fieldsOf(found, picked, t("apply.refused"), "s_"), 400);
+        return trackPage(p, fieldsOf(found, up.picked, t("apply.refused")), 400);
       }
       return redirect(p, at(p, `/t/{tenant}/track/${a.tracking}`), t("track.supplemented"));
     },
