@@ -2,7 +2,7 @@ import { writeAudit } from "@zhengyun/audit";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@zhengyun/core";
 import { query as runSql, type Tx } from "@zhengyun/db";
 import { withTenant } from "@zhengyun/tenancy";
-import { and, desc, eq, inArray, isNotNull, lte, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, lte, type SQL, sql } from "drizzle-orm";
 import { filterXSS } from "xss";
 import { z } from "zod";
 import { auditActor, nowOf, type PortalCtx, parse } from "./context.ts";
@@ -305,7 +305,18 @@ const WINDOW_PER_HIT = 100;
 const MIN_WINDOW = 1000;
 interface Match {
   id: number | string;
-  title?: boolean;
+  title: boolean;
+}
+interface Hit {
+  id: number | string;
+  channel: string;
+  category: string | null;
+  title: string;
+  summary: string;
+  body: string;
+  publishedAt: Date | string | null;
+  updatedAt: Date | string;
+  rank: number | string;
 }
 
 export const searchQuery = z.object({
@@ -314,23 +325,19 @@ export const searchQuery = z.object({
   size: z.coerce.number().int().min(1).max(50).default(10),
 });
 
+/** A title hit: every query token in the title. Its GIN index (lookups) takes this form… */
 const titleHit = (tsq: SQL) => sql`ts_filter(search, '{a}') @@ ${tsq}`;
-
 /**
- * Matches newest first, title hits first or body-only hits, from the whole table. The CTE is
- * materialized so the planner cannot trade the GIN bitmap for a walk of the date index that filters
- * row by row: a walk finds frequent terms fast but reads every article for rare ones, and bigrams
- * of one word are so correlated that its estimates cannot tell which is which.
+ * …and a row already read takes this one: the tokens weighted A, which spares ts_filter's copy of
+ * the vector (several times the cost when most of the first pass matches). Tokens are letters and
+ * digits only, so quoting them needs no escapes.
  */
-const allMatches = (tx: Tx, tsq: SQL, title: boolean, limit: number) =>
-  runSql<Match>(
-    tx,
-    sql`with m as materialized (
-          select id, published_at from portal_articles
-          where state = 'published' and ${
-            title ? titleHit(tsq) : sql`search @@ ${tsq} and not ${titleHit(tsq)}`
-          })
-        select id from m order by published_at desc, id desc limit ${limit}`,
+const titleQuery = (tokens: string[]) =>
+  sql`to_tsquery('simple', ${tokens.map((t) => `'${t}':A`).join(" & ")})`;
+const idList = (ms: Match[]) =>
+  sql.join(
+    ms.map((m) => sql`${Number(m.id)}`),
+    sql`, `,
   );
 
 /**
@@ -341,7 +348,7 @@ const allMatches = (tx: Tx, tsq: SQL, title: boolean, limit: number) =>
  * The order never needs every match: a first pass filters the newest articles (one walk of the date
  * index, bounded), which holds the page whenever the term is frequent. Only a tier it leaves short
  * is looked up in full through a GIN index (title lexemes, or all), and that tier is then rare.
- * `opts.window` overrides the first pass's size (tests).
+ * `opts.window` overrides the first pass's size (tests). Two statements either way.
  */
 export async function searchArticles(
   ctx: PortalCtx,
@@ -358,39 +365,56 @@ export async function searchArticles(
   const rows = await withTenant(ctx.db, ctx.tenant, async (tx) => {
     const recent = await runSql<Match>(
       tx,
-      sql`select id, ${titleHit(sql`q`)} as title
+      sql`select id, search @@ qa as title
           from (select id, published_at, search from portal_articles where state = 'published'
-                order by published_at desc, id desc limit ${window}) w, ${tsq} q
+                order by published_at desc, id desc limit ${window}) w, ${tsq} q,
+            ${titleQuery(tokens)} qa
           where search @@ q
           order by published_at desc, id desc`,
     );
-    let titles = recent.filter((m) => m.title);
-    if (titles.length < end) titles = await allMatches(tx, tsq, true, end);
-    let ids = titles.slice(from, end).map((m) => Number(m.id));
-    const need = end - titles.length;
-    if (need > 0) {
-      // Fewer title hits than the page reaches: they are all known, body hits fill the rest.
-      let body = recent.filter((m) => !m.title);
-      if (body.length < need) body = await allMatches(tx, tsq, false, need);
-      ids = ids.concat(
-        body.slice(Math.max(0, from - titles.length), need).map((m) => Number(m.id)),
-      );
+    const titles = recent.filter((m) => m.title);
+    const bodies = recent.filter((m) => !m.title);
+    let page: SQL;
+    if (titles.length >= end) {
+      page = sql`select id, 1 as tier, published_at from portal_articles
+                 where id in (${idList(titles.slice(from, end))})`;
+    } else {
+      // Title hits are sparse: all of them from the title index, then body hits from the first
+      // pass if it holds enough, else from the full index. The CTEs are materialized so the planner
+      // cannot trade the GIN bitmap for a walk of the date index filtering row by row: bigrams of
+      // one word are so correlated that its estimates cannot tell a rare term from a frequent one.
+      const body =
+        bodies.length >= end
+          ? sql`select id, published_at from portal_articles
+                where id in (${idList(bodies.slice(0, end))})`
+          : sql`select id, published_at from portal_articles
+                where state = 'published' and search @@ ${tsq}
+                  and not search @@ ${titleQuery(tokens)}`;
+      page = sql`with t as materialized (select id, published_at from portal_articles
+                   where state = 'published' and ${titleHit(tsq)}),
+                 b as materialized (${body})
+                 select id, tier, published_at from (
+                   (select id, 1 as tier, published_at from t
+                    order by published_at desc, id desc limit ${end})
+                   union all
+                   (select id, 0, published_at from b order by published_at desc, id desc limit ${end})
+                 ) u order by tier desc, published_at desc, id desc offset ${from} limit ${q.size}`;
     }
-    if (ids.length === 0) return [];
-    const hits = await tx
-      .select({
-        ...listed,
-        body: portalArticles.body,
-        rank: sql<number>`ts_rank(${portalArticles.search}, ${tsq})`,
-      })
-      .from(portalArticles)
-      .where(inArray(portalArticles.id, ids));
-    const byId = new Map(hits.map((h) => [h.id, h]));
-    return ids.flatMap((id) => byId.get(id) ?? []);
+    return runSql<Hit>(
+      tx,
+      sql`with p as (${page})
+          select a.id, a.channel, a.category, a.title, a.summary, a.body,
+            a.published_at as "publishedAt", a.updated_at as "updatedAt", ts_rank(a.search, q) as rank
+          from p join portal_articles a on a.id = p.id, ${tsq} q
+          order by p.tier desc, p.published_at desc, p.id desc`,
+    );
   });
   const terms = queryTerms(q.q);
   return rows.map(({ body, rank, ...r }) => ({
     ...r,
+    id: Number(r.id),
+    publishedAt: r.publishedAt === null ? null : new Date(r.publishedAt),
+    updatedAt: new Date(r.updatedAt),
     rank: Number(rank),
     titleHtml: highlight(r.title, terms, 200),
     snippetHtml: highlight(`${r.summary} ${plain(body)}`.trim(), terms),
