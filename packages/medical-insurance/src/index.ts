@@ -17,9 +17,15 @@ export * from "./parameters.ts";
 export * from "./params.ts";
 export * from "./persons.ts";
 export * from "./review.ts";
-export { type SettlementResponse, settlementSchema } from "./routes/settlements.ts";
+export {
+  type SettlementDetailResponse,
+  type SettlementResponse,
+  settlementDetailSchema,
+  settlementSchema,
+} from "./routes/settlements.ts";
 export * from "./schema.ts";
 export * from "./settle.ts";
+export * from "./settlement-detail.ts";
 
 /** The medical insurance module (issue 8): register, parameters, settlement, review, clearing. */
 export const medicalModule: ApiModule = {

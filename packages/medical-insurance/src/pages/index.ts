@@ -12,10 +12,12 @@ import { personPages } from "./persons.tsx";
 import { reversePages } from "./reverse.tsx";
 import { reviewPages } from "./reviews.tsx";
 import { settlePages } from "./settle.tsx";
+import { settlementPages } from "./settlement.tsx";
 
 export const medicalPages: PageDef[] = [
   ...personPages,
   ...settlePages,
+  ...settlementPages,
   ...reversePages,
   ...reviewPages,
   ...institutionPages,

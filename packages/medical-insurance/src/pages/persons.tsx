@@ -78,7 +78,9 @@ function Settlements({ p, rows }: { p: PageCtx; rows: MiSettlement[] }) {
         { label: t("setl.settledAt") },
       ]}
       rows={rows.map((s) => [
-        <code>{s.id}</code>,
+        <a href={link(p, `${CONSOLE}/settlements/${s.id}`)}>
+          <code>{s.id}</code>
+        </a>,
         s.visitDate,
         s.institutionCode,
         t(`visit.${s.visitType}`),
