@@ -1,10 +1,10 @@
 import { ConflictError, newId, ValidationError } from "@zhengyun/core";
-import { type Database, ensureRole, ident, platformSchema, query, type Tx } from "@zhengyun/db";
+import { type Database, ensureRole, platformSchema, quoteIdent, type Tx } from "@zhengyun/db";
 import type { Migration } from "@zhengyun/db/node";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { roleNameFor, schemaNameFor } from "./names.ts";
-import { applyTemplateMigrationIn, pendingAfter } from "./template.ts";
+import { applyTemplateMigrationsIn } from "./template.ts";
 
 const { tenants, tenantDomains } = platformSchema;
 export type Tenant = platformSchema.Tenant;
@@ -106,24 +106,21 @@ export async function provisionTenant(
     }
 
     await ensureRole(tx, roleName);
-    const schema = ident(schemaName);
-    const role = ident(roleName);
-    await tx.execute(sql`create schema if not exists ${schema}`);
-    await tx.execute(sql`revoke all on schema ${schema} from public`);
-    await tx.execute(sql`grant usage on schema ${schema} to ${role}`);
-    await tx.execute(sql`alter default privileges in schema ${schema}
-      grant select, insert, update, delete on tables to ${role}`);
-    await tx.execute(sql`alter default privileges in schema ${schema}
-      grant usage, select on sequences to ${role}`);
-
+    const schema = quoteIdent(schemaName);
+    const role = quoteIdent(roleName);
     const ref = { id: tenant.id, slug: tenant.slug, schemaName, roleName };
-    const [row] = await query<{ max: number | null }>(
-      tx,
-      sql`select max(idx) as max from platform.tenant_migrations where tenant_id = ${tenant.id}`,
-    );
-    for (const m of pendingAfter(row?.max ?? -1, opts.upToIdx, opts.migrations)) {
-      await applyTemplateMigrationIn(tx, ref, m);
-    }
+    await applyTemplateMigrationsIn(tx, ref, {
+      upToIdx: opts.upToIdx,
+      migrations: opts.migrations,
+      batch: db.driver === "postgres",
+      prelude: [
+        `create schema if not exists ${schema}`,
+        `revoke all on schema ${schema} from public`,
+        `grant usage on schema ${schema} to ${role}`,
+        `alter default privileges in schema ${schema} grant select, insert, update, delete on tables to ${role}`,
+        `alter default privileges in schema ${schema} grant usage, select on sequences to ${role}`,
+      ],
+    });
 
     if (opts.activate === false) return tenant;
     const [active] = await tx

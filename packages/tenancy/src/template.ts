@@ -1,4 +1,11 @@
-import { type Database, type Executor, ident, query, tenantAppendOnly } from "@zhengyun/db";
+import {
+  type Database,
+  type Executor,
+  ident,
+  query,
+  quoteIdent,
+  tenantAppendOnly,
+} from "@zhengyun/db";
 import { loadMigrations, type Migration, runStatements } from "@zhengyun/db/node";
 import { sql } from "drizzle-orm";
 import type { TenantRef } from "./context.ts";
@@ -56,6 +63,62 @@ async function hardenAppendOnly(tx: Executor, tenant: TenantRef): Promise<void> 
       );
     }
   }
+}
+
+const literal = (v: string | number) => `'${String(v).replaceAll("'", "''")}'`;
+
+/**
+ * A tenant's pending template migrations (under its lock, after its ledger) inside the caller's
+ * transaction (provisioning), with `prelude` statements (the schema and its grants) before them. On postgres.js it all goes to the
+ * server as one simple-protocol query (statements, hardening, ledger rows): one round trip instead
+ * of one per statement. Simple queries take no parameters, so values are inlined as literals; names
+ * come from quoteIdent. PGlite's drizzle driver cannot run several statements in one query and
+ * runs them in turn. A failing statement fails the query and the caller's transaction with it.
+ */
+export async function applyTemplateMigrationsIn(
+  tx: Executor,
+  tenant: TenantRef,
+  opts: {
+    batch: boolean;
+    prelude: string[];
+    upToIdx?: number | undefined;
+    migrations?: readonly Migration[] | undefined;
+  },
+): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`zhengyun:tenant:${tenant.id}`}))`);
+  const [row] = await query<{ max: number | null }>(
+    tx,
+    sql`select max(idx) as max from platform.tenant_migrations where tenant_id = ${tenant.id}`,
+  );
+  const migrations = pendingAfter(row?.max ?? -1, opts.upToIdx, opts.migrations);
+  if (!opts.batch) {
+    await runStatements(tx, opts.prelude);
+    for (const m of migrations) await applyTemplateMigrationIn(tx, tenant, m);
+    return;
+  }
+  const schema = quoteIdent(tenant.schemaName);
+  const role = quoteIdent(tenant.roleName);
+  const parts = [
+    ...opts.prelude,
+    `select set_config('search_path', ${literal(tenant.schemaName)}, true), set_config('zhengyun.tenant_role', ${literal(tenant.roleName)}, true)`,
+    ...migrations.flatMap((m) => m.statements),
+    ...tenantAppendOnly.map(
+      (table) => `do $zy$ begin
+        if to_regclass(${literal(`${schema}.${quoteIdent(table)}`)}) is not null then
+          revoke update, delete, truncate on ${schema}.${quoteIdent(table)} from ${role};
+        end if;
+      end $zy$`,
+    ),
+  ];
+  if (migrations.length > 0) {
+    const rows = migrations.map((m) => `(${literal(tenant.id)}, ${m.idx}, ${literal(m.tag)})`);
+    parts.push(
+      `insert into platform.tenant_migrations (tenant_id, idx, tag) values ${rows.join(", ")}`,
+    );
+  }
+  parts.push(`select set_config('search_path', 'public', true)`);
+  // A newline before each semicolon: a statement may end in a -- comment.
+  await tx.execute(sql.raw(parts.join("\n;\n")));
 }
 
 /**
