@@ -309,6 +309,16 @@ describe.each(drivers())("portal console and citizen pages on %s", (driver) => {
     const after = await appOf(made.tracking);
     expect(after.state).toBe("received");
     expect(after.materials.map((m) => m.name)).toEqual(["营业执照"]);
+    // Staff open the supplied file through a short-lived link; so does the applicant; both audited.
+    const file = await get(`${url}/materials/0`, officer);
+    expect(file.status).toBe(303);
+    const bytes = new Uint8Array(await (await fetch(file.location ?? "")).arrayBuffer());
+    expect(bytes).toEqual(PNG);
+    expect((await get(`${track}/materials/0`, citizen)).status).toBe(303);
+    expect((await get(`${url}/materials/0`, editor)).status).toBe(403);
+    expect((await get(`${url}/materials/0`, officerB)).status).toBe(404);
+    expect((await get(`${url}/materials/7`, officer)).status).toBe(404);
+    expect((await auditRows(db, a, "portal.material.read")).length).toBe(2);
 
     for (const action of ["accept", "review", "approve"])
       expect((await post(url, officer, { action })).status).toBe(303);

@@ -224,6 +224,41 @@ export async function getApplication(ctx: PortalCtx, ref: string, staff: boolean
   });
 }
 
+const EXT: Record<string, string> = {
+  "application/pdf": "pdf",
+  "image/jpeg": "jpg",
+  "image/png": "png",
+};
+
+/**
+ * A short-lived download link for one attached material: staff with case permissions or the
+ * applicant (else 404). Opening personal documents is audited.
+ */
+export async function materialDownload(
+  ctx: PortalCtx,
+  store: MaterialStore,
+  ref: string,
+  index: number,
+  staff: boolean,
+) {
+  return withTenant(ctx.db, ctx.tenant, async (tx) => {
+    const app = await loadApplication(tx, ref, ctx, staff);
+    const m = app.materials[index];
+    if (!m) throw new NotFoundError(`No material ${index} on application ${ref}`);
+    await writeAudit(tx, {
+      ...auditActor(ctx),
+      action: "portal.material.read",
+      objectType: "portal_application",
+      objectId: String(app.id),
+      data: { material: m.name },
+    });
+    const ext = EXT[m.contentType];
+    return store.presignDownload(ctx.tenant.id, m.key, {
+      filename: ext ? `${m.name}.${ext}` : m.name,
+    });
+  });
+}
+
 /** The signed-in applicant's own applications, newest first. */
 export async function myApplications(ctx: PortalCtx) {
   const me = ctx.actor?.id;

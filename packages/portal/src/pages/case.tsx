@@ -20,7 +20,7 @@ import { certificateOfApplication, issueCertificate, issueInput } from "../certi
 import { paymentOf } from "../fees.ts";
 import type { ApplicationState } from "../schema.ts";
 import { type ActionInput, actionInput, actionsFrom, actOnApplication } from "../workflow.ts";
-import { at, CONSOLE, Facts, issueErrors, link, tr, when } from "./common.tsx";
+import { at, CONSOLE, downloadMaterial, Facts, issueErrors, link, tr, when } from "./common.tsx";
 import { type PortalKey, type PortalT, portalCatalogs } from "./i18n.ts";
 import { ctxOf } from "./public.tsx";
 import { noticeMissing } from "./track.tsx";
@@ -152,9 +152,12 @@ async function casePage(
         <p class="empty">{t("track.noMaterials")}</p>
       ) : (
         <ul>
-          {a.materials.map((x) => (
+          {a.materials.map((x, i) => (
             <li>
-              {x.name} ({x.contentType}, {Math.ceil(x.size / 1024)} KB)
+              <a href={link(p, `${at(p, PATH).replace("{id}", String(a.id))}/materials/${i}`)}>
+                {x.name}
+              </a>{" "}
+              ({x.contentType}, {Math.ceil(x.size / 1024)} KB)
             </li>
           ))}
         </ul>
@@ -212,6 +215,12 @@ const prefixed = (act: string, errors: FieldErrors): FieldErrors =>
 /** The case page: facts, materials, the actions the state allows (forms, no JS), the timeline. */
 export const casePages: PageDef[] = [
   definePage({ method: "get", path: PATH, permission: "cases:read", handler: (p) => casePage(p) }),
+  definePage({
+    method: "get",
+    path: `${PATH}/materials/{n}`,
+    permission: "cases:read",
+    handler: (p) => downloadMaterial(p, true),
+  }),
   definePage({
     method: "post",
     path: PATH,

@@ -1,9 +1,10 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
-import { isDomainError } from "@zhengyun/core";
+import { isDomainError, NotFoundError } from "@zhengyun/core";
 import { type FieldErrors, formatDateTime, href, type PageCtx } from "@zhengyun/web";
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
+import { materialDownload } from "../applications.ts";
 import {
   MATERIAL_MAX_BYTES,
   MATERIAL_TYPES,
@@ -11,6 +12,7 @@ import {
   quarantineFile,
 } from "../materials.ts";
 import { type PortalT, portalMessages } from "./i18n.ts";
+import { ctxOf } from "./public.tsx";
 
 export const CONSOLE = "/t/{tenant}/console/portal";
 
@@ -18,6 +20,20 @@ export const CONSOLE = "/t/{tenant}/console/portal";
 export const at = (p: PageCtx, path: string) => path.replace("{tenant}", p.tenant?.slug ?? "");
 export const link = (p: PageCtx, path: string, params: Record<string, string> = {}) =>
   href(p, at(p, path), params);
+
+/** Redirects to a short-lived link to one of an application's materials (audited by the verb). */
+export async function downloadMaterial(p: PageCtx, staff: boolean): Promise<Response> {
+  const store = storeOf(p);
+  if (!store) throw new NotFoundError("File storage is not configured");
+  const d = await materialDownload(
+    ctxOf(p),
+    store,
+    p.c.req.param("id") ?? "",
+    Number(p.c.req.param("n")),
+    staff,
+  );
+  return p.c.redirect(d.url, 303);
+}
 
 /** The API's presigned-upload route for this tenant (the pages' JavaScript path). */
 export const presignUrl = (p: PageCtx) => `/t/${p.tenant?.slug}/api/v1/portal/uploads`;

@@ -23,6 +23,7 @@ import { bodyLimitMb, fieldsOf } from "./apply.tsx";
 import {
   at,
   DirectUploads,
+  downloadMaterial,
   Facts,
   FileField,
   issueErrors,
@@ -124,8 +125,10 @@ async function trackPage(p: PageCtx, errors: FieldErrors = {}, status: 200 | 400
         <p class="empty">{t("track.noMaterials")}</p>
       ) : (
         <ul>
-          {a.materials.map((x) => (
-            <li>{x.name}</li>
+          {a.materials.map((x, i) => (
+            <li>
+              <a href={link(p, `/t/{tenant}/track/${a.tracking}/materials/${i}`)}>{x.name}</a>
+            </li>
           ))}
         </ul>
       )}
@@ -179,6 +182,12 @@ export const trackPages: PageDef[] = [
     path: PATH,
     permission: "signed-in",
     handler: (p) => trackPage(p),
+  }),
+  definePage({
+    method: "get",
+    path: `${PATH}/materials/{n}`,
+    permission: "signed-in",
+    handler: (p) => downloadMaterial(p, false),
   }),
   definePage({
     method: "post",
