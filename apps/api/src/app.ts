@@ -42,7 +42,7 @@ export function createApp(deps: AppDeps): App {
   const tenants = new TenantCache(deps.db, deps.clock ?? systemClock);
 
   app.use("*", requestContext(deps));
-  app.use("*", limitBody(deps));
+  app.use("*", limitBody(deps, app));
   app.use("*", limitPerIp(deps));
   app.use("*", crossOriginGuard(deps));
   app.use("/t/:tenant/*", resolveTenantByPath(tenants));

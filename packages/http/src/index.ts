@@ -4,6 +4,7 @@
  * not on apps/api, so the app can compose them without a dependency cycle. Worker-safe.
  */
 export { z } from "@hono/zod-openapi";
+export * from "./body-limit.ts";
 export * from "./client-ip.ts";
 export * from "./env.ts";
 export * from "./logger.ts";

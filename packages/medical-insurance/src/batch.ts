@@ -1,4 +1,4 @@
-import { newId } from "@zhengyun/core";
+import { DomainError, newId } from "@zhengyun/core";
 import { query } from "@zhengyun/db";
 import { withTenant } from "@zhengyun/tenancy";
 import { sql } from "drizzle-orm";
@@ -10,8 +10,16 @@ import { parseNationalId } from "./national-id.ts";
 
 export type { BatchReport } from "./batch-chunk.ts";
 
-/** Claims per transaction; the route's body limit is sized from the largest accepted file. */
+/** Claims per transaction. */
 export const BATCH_CHUNK = 5000;
+/** Claims in one file; more is refused (413) before anything is written. */
+export const BATCH_MAX_CLAIMS = 50_000;
+/**
+ * The batch route's own body limit (the app-wide one, 1 MiB by default, holds about 3,000 claims):
+ * BATCH_MAX_CLAIMS claims at about 670 bytes each. A typical JSON-lines claim with three lines is
+ * about 330 bytes; a file of fewer claims may carry longer ones.
+ */
+export const BATCH_BODY_LIMIT = 32 * 1024 * 1024;
 
 /**
  * Imports and settles a day's claims set-based. Claims are validated, their persons resolved to
@@ -28,6 +36,12 @@ export async function settleBatch(
   opts: { chunkSize?: number; lanes?: number } = {},
 ): Promise<BatchReport> {
   const lines = parseBatch(text, format);
+  if (lines.length > BATCH_MAX_CLAIMS) {
+    throw new DomainError(
+      "payload_too_large",
+      `A batch holds at most ${BATCH_MAX_CLAIMS} claims, got ${lines.length}`,
+    );
+  }
   const batchId = newId("mib");
   const report: BatchReport = {
     batchId,

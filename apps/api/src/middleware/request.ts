@@ -1,6 +1,6 @@
 import { newId } from "@zhengyun/core";
-import type { AppDeps, AppEnv } from "@zhengyun/http";
-import { HttpProblem } from "@zhengyun/http";
+import type { App, AppDeps, AppEnv } from "@zhengyun/http";
+import { HttpProblem, routeBodyLimit } from "@zhengyun/http";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 
@@ -37,15 +37,27 @@ export function requestContext(deps: AppDeps) {
   });
 }
 
-/** Bodies larger than BODY_LIMIT_BYTES are refused with 413 before anything reads them. */
-export function limitBody(deps: AppDeps) {
-  return bodyLimit({
-    maxSize: deps.config.BODY_LIMIT_BYTES,
-    onError: () => {
-      throw new HttpProblem(
-        "payload_too_large",
-        `Request body exceeds ${deps.config.BODY_LIMIT_BYTES} bytes`,
-      );
-    },
+/**
+ * Bodies larger than BODY_LIMIT_BYTES are refused with 413 before anything reads them; a route
+ * that declared its own limit (setRouteBodyLimit, e.g. a batch upload) gets that one instead.
+ */
+export function limitBody(deps: AppDeps, app?: App) {
+  const limiters = new Map<number, ReturnType<typeof bodyLimit>>();
+  const limiter = (maxSize: number) => {
+    let m = limiters.get(maxSize);
+    if (!m) {
+      m = bodyLimit({
+        maxSize,
+        onError: () => {
+          throw new HttpProblem("payload_too_large", `Request body exceeds ${maxSize} bytes`);
+        },
+      });
+      limiters.set(maxSize, m);
+    }
+    return m;
+  };
+  return createMiddleware<AppEnv>((c, next) => {
+    const own = app && routeBodyLimit(app, c.req.method, c.req.path);
+    return limiter(own ?? deps.config.BODY_LIMIT_BYTES)(c, next);
   });
 }

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { type App, defineRoute, HttpProblem } from "@zhengyun/http";
-import { settleBatch } from "../batch.ts";
+import { type App, defineRoute, HttpProblem, setRouteBodyLimit } from "@zhengyun/http";
+import { BATCH_BODY_LIMIT, BATCH_MAX_CLAIMS, settleBatch } from "../batch.ts";
 import { clearingStatement } from "../clearing.ts";
 import {
   getInstitution,
@@ -152,6 +152,7 @@ const routes = {
     path: `${BASE}/batches`,
     permission: "mi:write",
     summary: "Import and settle a day's settlements (JSON lines or CSV); row-level error report",
+    description: `This route has its own body limit of ${BATCH_BODY_LIMIT} bytes (32 MiB), sized for its largest batch of ${BATCH_MAX_CLAIMS} claims, instead of the app-wide BODY_LIMIT_BYTES. A larger body, or more claims, answers 413 and settles nothing.`,
     request: {
       params: t,
       body: {
@@ -179,6 +180,7 @@ const reviewOut = (r: ReviewRow) =>
   reviewSchema.parse({ ...r, createdAt: iso(r.createdAt), decidedAt: iso(r.decidedAt) });
 
 export function registerAdminRoutes(app: App): void {
+  setRouteBodyLimit(app, "post", routes.batch.path, BATCH_BODY_LIMIT);
   app.openapi(routes.listParams, async (c) => {
     const items = await listParameters(miCtx(c), c.req.valid("query").year);
     return c.json({ items: items.map((i) => parameterSetSchema.parse(i)) }, 200);
