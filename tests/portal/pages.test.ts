@@ -188,6 +188,37 @@ describe.each(drivers())("portal console and citizen pages on %s", (driver) => {
     expect((await get(url, editorB)).status).toBe(404);
     expect((await post(url, editorB, itemForm({ code: "X9" }))).status).toBe(404);
     expect((await rows((tx) => tx.select().from(portalItems))).length).toBe(1);
+
+    // JSON import: all items or none, the bad one named.
+    const exported = (await (
+      await app.request(`/t/${a.slug}/api/v1/portal/catalogue`, req("GET", editor))
+    ).json()) as { version: 1; items: Record<string, unknown>[] };
+    const first = exported.items[0] as Record<string, unknown>;
+    const file = (items: unknown[]): Record<string, [string, Uint8Array]> => ({
+      file: ["application/json", new TextEncoder().encode(JSON.stringify({ version: 1, items }))],
+    });
+    const imp = `${url}/import`;
+    const badOne = await upload(
+      imp,
+      editor,
+      {},
+      file([
+        { ...first, code: "Y1", name: "新事项" },
+        { ...first, code: "Y2", promisedDays: 99 },
+      ]),
+    );
+    expect(badOne.status).toBe(400);
+    expect(badOne.html).toContain("第 2 个事项有误（promisedDays）");
+    const notJson = await upload(imp, editor, {}, { file: ["application/json", PNG] });
+    expect(notJson.status).toBe(400);
+    expect(notJson.html).toContain("请选择导出的目录 JSON 文件");
+    expect((await rows((tx) => tx.select().from(portalItems))).length).toBe(1);
+    expect((await upload(imp, officer, {}, file([{ ...first, code: "Y1" }]))).status).toBe(403);
+    const ok = await upload(imp, editor, {}, file([{ ...first, code: "Y1", name: "新事项" }]));
+    expect(ok.status).toBe(303);
+    const after = (await rows((tx) => tx.select().from(portalItems))).map((i) => i.code);
+    expect(after.sort()).toEqual([ITEM, "Y1"]);
+    expect((await auditRows(db, a, "portal.catalogue.import")).length).toBe(1);
   });
 
   it("a citizen applies with an upload; bad input re-renders with messages and writes nothing", async () => {

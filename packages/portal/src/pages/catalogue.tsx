@@ -1,5 +1,7 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
+
+import { isDomainError } from "@zhengyun/core";
 import {
   definePage,
   ErrorSummary,
@@ -12,9 +14,16 @@ import {
   renderPage,
   validate,
 } from "@zhengyun/web";
-import { getItem, type ItemOut, itemInput, listItems, saveItem } from "../catalogue.ts";
+import {
+  getItem,
+  type ItemOut,
+  importCatalogue,
+  itemInput,
+  listItems,
+  saveItem,
+} from "../catalogue.ts";
 import { itemTypes } from "../schema.ts";
-import { at, CONSOLE, issueErrors, link, Table, tr } from "./common.tsx";
+import { at, CONSOLE, FileField, issueErrors, link, postedFiles, Table, tr } from "./common.tsx";
 import { navLabel } from "./i18n.ts";
 import { ctxOf } from "./public.tsx";
 
@@ -212,6 +221,23 @@ async function editor(p: PageCtx, errors: FieldErrors = {}, status: 200 | 400 = 
         {field("fields", { multiline: true, hint: t("item.fieldsHint") })}
         <button type="submit">{t("form.saveItem")}</button>
       </form>
+      <h2 id="import">{t("catalogue.import")}</h2>
+      <form
+        method="post"
+        action={link(p, `${PATH}/import`)}
+        enctype="multipart/form-data"
+        class="card"
+        aria-labelledby="import"
+      >
+        <FileField
+          name="file"
+          label={t("catalogue.importFile")}
+          hint={t("catalogue.importHint")}
+          error={errors.file}
+          accept=".json,application/json"
+        />
+        <button type="submit">{t("catalogue.importSubmit")}</button>
+      </form>
     </>
   );
   return renderPage(p, body, { title: t("catalogue.title"), status });
@@ -249,6 +275,34 @@ export const cataloguePages: PageDef[] = [
       }
       const code = p.form.code?.trim() ?? "";
       return redirect(p, at(p, PATH), t("catalogue.saved", { code }));
+    },
+  }),
+  definePage({
+    method: "post",
+    path: `${PATH}/import`,
+    permission: "portal:write",
+    async handler(p) {
+      const t = tr(p);
+      const file = (await postedFiles(p)).file;
+      let json: unknown;
+      try {
+        json = JSON.parse(file ? await file.text() : "");
+      } catch {
+        return editor(p, { file: t("catalogue.importNotJson") }, 400);
+      }
+      try {
+        const r = await importCatalogue({ ctx: ctxOf(p), input: json });
+        return redirect(p, at(p, PATH), t("catalogue.imported", { n: r.imported }));
+      } catch (e) {
+        if (!isDomainError(e) || e.code !== "validation") throw e;
+        // The verb names the first bad item (`items.3: …`) and its fields in the issues.
+        const n = /^items\.(\d+):/.exec(e.message)?.[1];
+        const fields = [...new Set((e.issues ?? []).map((i) => i.path.split(".")[0]))].join(", ");
+        const error = n
+          ? t("catalogue.importBad", { n: Number(n) + 1, fields })
+          : t("catalogue.importNotJson");
+        return editor(p, { file: error }, 400);
+      }
     },
   }),
 ];

@@ -153,6 +153,7 @@ export function FileField(props: {
   label: string;
   hint?: string | undefined;
   error?: string | undefined;
+  accept?: string;
 }) {
   const id = `f-${props.name}`;
   const described = [props.hint ? `${id}-hint` : "", props.error ? `${id}-err` : ""]
@@ -165,7 +166,7 @@ export function FileField(props: {
         id={id}
         name={props.name}
         type="file"
-        accept={ACCEPT}
+        accept={props.accept ?? ACCEPT}
         aria-invalid={props.error ? "true" : undefined}
         aria-describedby={described || undefined}
       />
