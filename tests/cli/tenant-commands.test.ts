@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Database, openPostgres, platformSchema } from "@zhengyun/db";
+import { openPglite } from "@zhengyun/db/node";
 import { dropTenantSchemaAndRole } from "@zhengyun/tenancy/node";
-import { eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drivers, randomSlug, testDatabaseUrl } from "../harness/index.ts";
 import { cliEnv, runCli } from "./run-cli.ts";
@@ -93,6 +94,52 @@ describe.each(drivers())("pnpm cli tenant commands on %s", (driver) => {
     const again = await runCli(["tenant", "create", slug, "--name", "x", "--level", "city"], env);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already exists/);
+
+    // Each change wrote the vendor-chain record the routes and pages write (tenantChangeAudit).
+    const db: Database =
+      driver === "postgres"
+        ? await openPostgres({ url: testDatabaseUrl(), max: 1 })
+        : await openPglite(join(dir, "pglite"));
+    try {
+      const { tenants, platformAuditLog: log } = platformSchema;
+      const [t] = await db.orm.select().from(tenants).where(eq(tenants.slug, slug));
+      const tenantId = t?.id ?? "";
+      const rows = await db.orm
+        .select()
+        .from(log)
+        .where(eq(log.objectId, tenantId))
+        .orderBy(asc(log.seq));
+      expect(
+        rows.map((r) => [r.action, r.actorId, r.actorRole, r.tenantId, r.objectType, r.data]),
+      ).toEqual([
+        [
+          "tenant.create",
+          "cli",
+          "cli",
+          tenantId,
+          "tenant",
+          { slug, from: "provisioning", to: "active" },
+        ],
+        [
+          "tenant.suspend",
+          "cli",
+          "cli",
+          tenantId,
+          "tenant",
+          { slug, from: "active", to: "suspended" },
+        ],
+        [
+          "tenant.resume",
+          "cli",
+          "cli",
+          tenantId,
+          "tenant",
+          { slug, from: "suspended", to: "active" },
+        ],
+      ]);
+    } finally {
+      await db.close();
+    }
   });
 
   it("refuses bad input with one clear line on stderr and creates nothing", async () => {

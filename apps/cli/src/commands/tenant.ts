@@ -1,25 +1,20 @@
 import { ConflictError, slugProblem } from "@zhengyun/core";
-import type { Database, Tx } from "@zhengyun/db";
+import type { Database } from "@zhengyun/db";
+import type { TenantChangeHook } from "@zhengyun/tenancy";
 import { type Command, Option } from "commander";
 import type { CliContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
 
-/** Tenant lifecycle changes made from the CLI are vendor actions: a record on the vendor chain. */
-async function cliTenantAudit(
-  tx: Tx,
-  action: string,
-  t: { id: string; slug: string },
-  data: Record<string, unknown>,
-): Promise<void> {
-  const { writeAudit } = await import("@zhengyun/audit");
-  await writeAudit(tx, {
-    action,
-    actorRole: "cli",
-    tenantId: t.id,
-    objectType: "tenant",
-    objectId: t.id,
-    data: { ...data, slug: t.slug, via: "cli" },
-  });
+/**
+ * Tenant lifecycle changes made from the CLI are vendor actions: the same vendor-chain record the
+ * JSON routes and the pages write, with the CLI as the actor (it runs with the owner's privileges
+ * and knows no signed-in user).
+ */
+const CLI_ACTOR = { id: "cli", roles: ["cli"] } as const;
+
+async function cliAudit(action: string): Promise<TenantChangeHook> {
+  const { tenantChangeAudit } = await import("@zhengyun/audit");
+  return tenantChangeAudit(action, CLI_ACTOR, {});
 }
 
 export function checkSlug(slug: string, what = "slug"): string {
@@ -59,6 +54,7 @@ export function registerTenantCommands(tenant: Command, ctx: CliContext): void {
       if (existing && existing.status !== "provisioning") {
         throw new ConflictError(`tenant "${slug}" already exists (${existing.status})`);
       }
+      const audit = await cliAudit("tenant.create");
       const t = await provisionTenant(
         db,
         {
@@ -68,7 +64,7 @@ export function registerTenantCommands(tenant: Command, ctx: CliContext): void {
           domains: o.domain ?? [],
           ...(o.parent ? { parentSlug: o.parent } : {}),
         },
-        { audit: (tx, created) => cliTenantAudit(tx, "tenant.create", created, {}) },
+        { audit: (tx, created) => audit(tx, created, "provisioning") },
       );
       ctx.out(`created tenant ${t.slug} (${t.id}) ${t.name} ${t.level} ${t.status}`);
     });
@@ -105,9 +101,7 @@ export function registerTenantCommands(tenant: Command, ctx: CliContext): void {
         const { db } = await ctx.runtime();
         const tenancy = await import("@zhengyun/tenancy");
         const run = verb === "suspend" ? tenancy.suspendTenant : tenancy.resumeTenant;
-        const t = await run(db, slug, new Date(), (tx, changed, from) =>
-          cliTenantAudit(tx, `tenant.${verb}`, changed, { from, to: changed.status }),
-        );
+        const t = await run(db, slug, new Date(), await cliAudit(`tenant.${verb}`));
         ctx.out(`${t.slug} ${t.status}`);
       });
   }
