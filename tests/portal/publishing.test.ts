@@ -215,6 +215,14 @@ describe.each(drivers())("portal publishing on %s", (driver) => {
     );
     expect(search.status).toBe(200);
     expect(((await search.json()) as { items: unknown[] }).items).toHaveLength(2);
+    const q = `/t/${tenant.slug}/api/v1/portal/search?q=${encodeURIComponent("社保")}`;
+    const second = await app.request(`${q}&size=1&page=2`);
+    expect(((await second.json()) as { items: { title: string }[] }).items).toMatchObject([
+      { title: "医保报销说明" },
+    ]);
+    const bad = await app.request(`${q}&page=0`);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("content-type")).toContain("problem+json");
   });
 
   it("demo data: channels and articles, twenty items, applications in every state, certificates; once", async () => {
