@@ -8,7 +8,7 @@ import {
 import { query, type Tx } from "@zhengyun/db";
 import { recordUsage } from "@zhengyun/jobs/outbox";
 import { withTenant } from "@zhengyun/tenancy";
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { type Claim, type ClaimInput, claimSchema } from "./claim.ts";
 import { audit, type MiCtx, parseInput } from "./context.ts";
 import {
@@ -19,16 +19,9 @@ import {
   reviewRule,
   type SettlementResult,
 } from "./engine.ts";
-import { activeInstitution } from "./institutions.ts";
 import { parseNationalId } from "./national-id.ts";
-import type { Policy } from "./params.ts";
-import {
-  type MiSettlement,
-  miAccumulators,
-  miPersons,
-  miReviews,
-  miSettlements,
-} from "./schema.ts";
+import type { Level, Policy } from "./params.ts";
+import { type MiSettlement, miAccumulators, miPersons, miSettlements } from "./schema.ts";
 
 export interface SettlementOutput extends Omit<SettlementResult, "after"> {
   setl_id: string | null;
@@ -51,33 +44,43 @@ export interface SettlementOutput extends Omit<SettlementResult, "after"> {
  */
 async function load(tx: Tx, c: Claim, lock: boolean) {
   const year = Number(c.date.slice(0, 4));
+  // Plain SQL on this hot path: building these through the query builder cost more CPU per
+  // settlement than anything else in the module.
   const who = c.personId
-    ? eq(miPersons.id, c.personId)
-    : eq(miPersons.nationalId, parseNationalId(c.nationalId ?? "").id);
-  const personQ = tx.select().from(miPersons).where(who);
-  const [inst, [p], policies, [acc]] = await Promise.all([
-    activeInstitution(tx, c.institutionCode),
-    lock ? personQ.for("update") : personQ,
+    ? sql`id = ${c.personId}`
+    : sql`national_id = ${parseNationalId(c.nationalId ?? "").id}`;
+  const [[inst], [p], policies, [acc]] = await Promise.all([
+    query<{ code: string; level: Level; status: string }>(
+      tx,
+      sql`select code, level, status from mi_institutions where code = ${c.institutionCode}`,
+    ),
+    query<PersonRow>(
+      tx,
+      sql`select id, scheme, employment, status, account_balance from mi_persons where ${who}
+      ${lock ? sql`for update` : sql``}`,
+    ),
     query<{ scheme: string; params: Policy }>(
       tx,
       sql`select distinct on (scheme) scheme, params from mi_parameters
       where year = ${year} and effective_from <= ${c.date} order by scheme, effective_from desc`,
     ),
-    tx
-      .select()
-      .from(miAccumulators)
-      .where(
-        and(
-          eq(miAccumulators.year, year),
-          c.personId
-            ? eq(miAccumulators.personId, c.personId)
-            : eq(
-                miAccumulators.personId,
-                sql`(select ${miPersons.id} from ${miPersons} where ${who})`,
-              ),
-        ),
-      ),
+    query<Record<string, string | number>>(
+      tx,
+      sql`select outpatient_dedc_used, inpatient_dedc_used, fund_paid, admissions
+      from mi_accumulators where year = ${year}
+        and person_id = ${c.personId ?? sql`(select id from mi_persons where ${who})`}`,
+    ),
   ]);
+  if (!inst) {
+    throw new ValidationError(`Unknown institution "${c.institutionCode}"`, [
+      { path: "institutionCode", message: "no such designated institution" },
+    ]);
+  }
+  if (inst.status !== "active") {
+    throw new ValidationError(`Institution "${c.institutionCode}" is suspended`, [
+      { path: "institutionCode", message: "institution is not active" },
+    ]);
+  }
   if (!p) {
     throw new ValidationError("Unknown insured person", [
       { path: c.personId ? "personId" : "nationalId", message: "not insured here" },
@@ -86,8 +89,24 @@ async function load(tx: Tx, c: Claim, lock: boolean) {
   if (p.status !== "active") throw new ConflictError(`The insured person is ${p.status}`);
   const policy = policies.find((r) => r.scheme === p.scheme)?.params;
   if (!policy) throw new PreconditionFailedError(`No ${p.scheme} parameters in force on ${c.date}`);
-  const { personId: _, year: __, ...ytd } = acc ?? { personId: p.id, year, ...emptyAccumulator() };
-  return { inst, p, policy, year, acc: ytd as Accumulator, existed: acc !== undefined };
+  const ytd: Accumulator = acc
+    ? {
+        outpatientDedcUsed: Number(acc.outpatient_dedc_used),
+        inpatientDedcUsed: Number(acc.inpatient_dedc_used),
+        fundPaid: Number(acc.fund_paid),
+        admissions: Number(acc.admissions),
+      }
+    : emptyAccumulator();
+  const person = { ...p, account_balance: Number(p.account_balance) };
+  return { inst, p: person, policy, year, acc: ytd };
+}
+
+interface PersonRow {
+  id: string;
+  scheme: "310" | "390";
+  employment: "in_service" | "retired";
+  status: string;
+  account_balance: number | string;
 }
 
 /** Computes a claim in the caller's transaction; with `commit` it locks and persists it. */
@@ -100,7 +119,7 @@ async function run(tx: Tx, ctx: MiCtx, input: ClaimInput, commit: boolean) {
     visitType: c.visitType,
     employment: p.employment,
     acc,
-    accountAvailable: c.useAccount && p.scheme === "310" ? p.accountBalance : 0,
+    accountAvailable: c.useAccount && p.scheme === "310" ? p.account_balance : 0,
   });
   const { after, ...amounts } = r;
   const out: SettlementOutput = {
@@ -118,40 +137,37 @@ async function run(tx: Tx, ctx: MiCtx, input: ClaimInput, commit: boolean) {
   const review = reviewRule(id, r.medfee_sumamt, policy.review);
   // Every write in one round trip (pipelined); the transaction commits or rolls back as a whole.
   const [[saved]] = await Promise.all([
-    tx
-      .insert(miSettlements)
-      .values({
-        id,
-        personId: p.id,
-        institutionCode: inst.code,
-        visitType: c.visitType,
-        visitDate: c.date,
-        year,
-        ...columns(r),
-        items: c.items,
-        externalRef: c.externalRef ?? null,
-        settledBy: ctx.actorId ?? null,
-      })
-      .onConflictDoNothing()
-      .returning({ id: miSettlements.id }),
-    tx
-      .insert(miAccumulators)
-      .values({ personId: p.id, year, ...after })
-      .onConflictDoUpdate({
-        target: [miAccumulators.personId, miAccumulators.year],
-        set: {
-          outpatientDedcUsed: after.outpatientDedcUsed,
-          inpatientDedcUsed: after.inpatientDedcUsed,
-          fundPaid: after.fundPaid,
-          admissions: after.admissions,
-        },
-      }),
+    query<{ id: string }>(
+      tx,
+      sql`insert into mi_settlements (id, person_id, institution_code, visit_type, visit_date,
+        year, admission_no, medfee_sumamt, fulamt_ownpay_amt, preselfpay_amt, inscp_scp_amt,
+        act_pay_dedc, hifp_pay, acct_pay, psn_cash_pay, fund_pay_sumamt, psn_part_amt, items,
+        external_ref, settled_by)
+      values (${id}, ${p.id}, ${inst.code}, ${c.visitType}, ${c.date}, ${year}, ${r.admission_no},
+        ${r.medfee_sumamt}, ${r.fulamt_ownpay_amt}, ${r.preselfpay_amt}, ${r.inscp_scp_amt},
+        ${r.act_pay_dedc}, ${r.hifp_pay}, ${r.acct_pay}, ${r.psn_cash_pay}, ${r.fund_pay_sumamt},
+        ${r.psn_part_amt}, ${JSON.stringify(c.items)}::jsonb, ${c.externalRef ?? null},
+        ${ctx.actorId ?? null})
+      on conflict do nothing returning id`,
+    ),
+    query(
+      tx,
+      sql`insert into mi_accumulators as a (person_id, year, outpatient_dedc_used,
+        inpatient_dedc_used, fund_paid, admissions)
+      values (${p.id}, ${year}, ${after.outpatientDedcUsed}, ${after.inpatientDedcUsed},
+        ${after.fundPaid}, ${after.admissions})
+      on conflict (person_id, year) do update set outpatient_dedc_used = excluded.outpatient_dedc_used,
+        inpatient_dedc_used = excluded.inpatient_dedc_used, fund_paid = excluded.fund_paid,
+        admissions = excluded.admissions`,
+    ),
     r.acct_pay > 0 &&
-      tx
-        .update(miPersons)
-        .set({ accountBalance: p.accountBalance - r.acct_pay })
-        .where(eq(miPersons.id, p.id)),
-    review && tx.insert(miReviews).values({ settlementId: id, rule: review }),
+      query(
+        tx,
+        sql`update mi_persons set account_balance = ${p.account_balance - r.acct_pay}
+        where id = ${p.id}`,
+      ),
+    review &&
+      query(tx, sql`insert into mi_reviews (settlement_id, rule) values (${id}, ${review})`),
     recordUsage(tx, { meter: "mi.settlements", quantity: 1, eventId: `mi.setl.${id}` }),
     audit(tx, ctx, "mi.settlement.create", "mi_settlement", id, {
       personId: p.id,
