@@ -156,7 +156,7 @@ describe.each(drivers().filter((d) => d === "postgres"))(
           // Not through `held`: inside its transaction pg_stat_activity is a frozen snapshot.
           const rows = await locker<{ pid: number }[]>`select pid from pg_stat_activity
           where datname = current_database() and wait_event_type = 'Lock'
-            and query like '%usage_event_keys%' and pid <> pg_backend_pid()`;
+            and query like '%usage_hourly%' and pid <> pg_backend_pid()`;
           pid = rows[0]?.pid;
           if (pid === undefined) await new Promise((r) => setTimeout(r, 20));
         }

@@ -1,17 +1,11 @@
 import { type Clock, systemClock } from "@zhengyun/core";
-import { type Database, query, type Tx } from "@zhengyun/db";
+import type { Database } from "@zhengyun/db";
 import { withPlatform } from "@zhengyun/tenancy";
-import { sql } from "drizzle-orm";
 import { resolveMeters } from "./catalog.ts";
+import { ALL_NEW, byKey, type ClaimMode, insertBatch } from "./insert-batch.ts";
 import { ensurePartitions, forgetPartitions } from "./partitions.ts";
-import { isMissingPartition, isRetryable } from "./pg-errors.ts";
-import { monthOf, shanghaiDay } from "./time.ts";
-import {
-  type CheckedEvent,
-  checkBatch,
-  DEFAULT_LATE_WINDOW_DAYS,
-  type UsageEventInput,
-} from "./validate.ts";
+import { isMissingPartition, isRetryable, isUniqueViolation } from "./pg-errors.ts";
+import { checkBatch, DEFAULT_LATE_WINDOW_DAYS, type UsageEventInput } from "./validate.ts";
 
 export type IngestStatus = "accepted" | "duplicate";
 export interface IngestResult {
@@ -37,8 +31,9 @@ const ATTEMPTS = 4;
 /**
  * Ingests one batch, all or nothing: validated first (ValidationError names the offending events,
  * nothing is written), then one set-based statement inserts the dedupe keys, the raw events that
- * won their key, and the rollups of exactly those rows, in one transaction. Returns each event's
- * status in input order; a repeat of an earlier event of the same batch is a duplicate.
+ * won their key, and the rollups of exactly those rows, in one transaction (insert-batch.ts).
+ * Returns each event's status in input order; a repeat of an earlier event of the same batch is a
+ * duplicate.
  */
 export async function ingestEvents(
   db: Database,
@@ -55,35 +50,75 @@ export async function ingestEvents(
     clock,
     lateWindowDays,
   });
-  let accepted = new Set<string>();
+  let accepted: typeof ALL_NEW | Set<string> = ALL_NEW;
   if (unique.length > 0) {
-    await ensurePartitions(
-      db,
-      unique.map((e) => e.time),
-    );
+    let from = Number.POSITIVE_INFINITY;
+    let to = Number.NEGATIVE_INFINITY;
+    for (const e of unique) {
+      if (e.at < from) from = e.at;
+      if (e.at > to) to = e.at;
+    }
+    await ensurePartitions(db, from, to);
+    unique.sort(byKey);
+    let mode = claimMode(db, input.tenantId, clock);
     for (let attempt = 1; ; attempt++) {
       try {
-        accepted = await withPlatform(db, (tx) => insertBatch(tx, input.tenantId, unique));
+        const claim = mode;
+        accepted = await withPlatform(db, (tx) => insertBatch(tx, input.tenantId, unique, claim));
         break;
       } catch (err) {
+        if (mode === "optimistic" && isUniqueViolation(err)) {
+          // Some key is stored already: this batch (not counted as an attempt) and, for a while,
+          // this tenant's next ones sort duplicates out with ON CONFLICT.
+          mode = "careful";
+          sawDuplicates(db, input.tenantId, clock);
+          attempt--;
+          continue;
+        }
         if (attempt >= ATTEMPTS) throw err;
         if (isMissingPartition(err)) {
           forgetPartitions(db);
-          await ensurePartitions(
-            db,
-            unique.map((e) => e.time),
-          );
+          await ensurePartitions(db, from, to);
         } else if (!isRetryable(err)) throw err;
       }
     }
   }
+  if (accepted === ALL_NEW) {
+    return input.events.map((e, i) => ({
+      id: e.id,
+      status: repeated[i] ? "duplicate" : "accepted",
+    }));
+  }
   const claimed = new Set<string>();
+  const news = accepted;
   return input.events.map((e, i) => {
     const k = `${e.source ?? input.source ?? "api"}\u0000${e.id}`;
-    const first = !repeated[i] && accepted.has(k) && !claimed.has(k);
+    const first = !repeated[i] && news.has(k) && !claimed.has(k);
     if (first) claimed.add(k);
     return { id: e.id, status: first ? "accepted" : "duplicate" };
   });
+}
+
+/**
+ * Tenants whose batches recently met stored keys (retries, replays): their next batches claim
+ * keys carefully at once instead of failing optimistically first (see ClaimMode).
+ */
+const CAREFUL_FOR_MS = 60_000;
+const careful = new WeakMap<Database, Map<string, number>>();
+
+function claimMode(db: Database, tenantId: string, clock: Clock): ClaimMode {
+  const until = careful.get(db)?.get(tenantId);
+  return until !== undefined && clock.now().getTime() < until ? "careful" : "optimistic";
+}
+
+function sawDuplicates(db: Database, tenantId: string, clock: Clock): void {
+  let m = careful.get(db);
+  if (!m) {
+    m = new Map();
+    careful.set(db, m);
+  }
+  if (m.size >= 10_000) m.clear();
+  m.set(tenantId, clock.now().getTime() + CAREFUL_FOR_MS);
 }
 
 /**
@@ -134,79 +169,4 @@ export async function outboxUsageSink(
     opts,
   );
   return results.filter((r) => r.status === "accepted").length;
-}
-
-const rollupSet = (t: string) =>
-  sql.raw(`quantity = ${t}.quantity + excluded.quantity,
-  events = ${t}.events + excluded.events,
-  max_quantity = greatest(${t}.max_quantity, excluded.max_quantity),
-  latest_quantity = case when excluded.latest_at >= ${t}.latest_at
-    then excluded.latest_quantity else ${t}.latest_quantity end,
-  latest_at = greatest(${t}.latest_at, excluded.latest_at)`);
-
-const rollupAggs = sql.raw("sum(q), count(*), max(q), max(t), (array_agg(q order by t desc))[1]");
-
-/*
- * One round trip. The batch travels as one JSON parameter (not 6,000 bind parameters), with its
- * Shanghai day and month computed here (per-row time zone conversion is slow in SQL); keys that
- * lose ON CONFLICT (already stored, by us earlier or by a concurrent sender) drop out of `fresh`,
- * so raw rows and rollups only ever see events inserted now. Keys and rollup rows are written in
- * key order so concurrent overlapping batches take their locks in the same order.
- */
-async function insertBatch(tx: Tx, tenantId: string, events: CheckedEvent[]): Promise<Set<string>> {
-  const json = JSON.stringify(
-    events.map((e) => {
-      const d = shanghaiDay(e.time);
-      return {
-        s: e.source,
-        i: e.id,
-        m: e.meter,
-        q: e.quantity,
-        t: e.time,
-        k: e.key,
-        d,
-        mo: monthOf(d),
-      };
-    }),
-  );
-  const rows = await query<{ source: string; event_id: string }>(
-    tx,
-    sql`with input as (
-      select * from json_to_recordset(${json}::json) as x(s text, i text, m text, q numeric, t timestamptz, k text, d date, mo date)
-    ), keys as (
-      insert into platform.usage_event_keys (tenant_id, source, event_id, occurred_at)
-      select ${tenantId}, s, i, t from input order by s, i
-      on conflict do nothing
-      returning source, event_id
-    ), fresh as (
-      select input.*, input.t < coalesce(
-        (select closed_through from platform.usage_closed where tenant_id = ${tenantId}),
-        '-infinity'::timestamptz) as late
-      from input join keys on keys.source = input.s and keys.event_id = input.i
-    ), raw as (
-      insert into platform.usage_events
-        (tenant_id, source, event_id, meter, quantity, subject_key, occurred_at, late)
-      select ${tenantId}, s, i, m, q, k, t, late from fresh
-    ), hourly as (
-      insert into platform.usage_hourly as r
-        (tenant_id, meter, hour, quantity, events, max_quantity, latest_at, latest_quantity)
-      select ${tenantId}, m, date_trunc('hour', t), ${rollupAggs}
-      from fresh group by m, date_trunc('hour', t) order by 2, 3
-      on conflict (tenant_id, meter, hour) do update set ${rollupSet("r")}
-    ), daily as (
-      insert into platform.usage_daily as r
-        (tenant_id, meter, day, quantity, events, max_quantity, latest_at, latest_quantity)
-      select ${tenantId}, m, d, ${rollupAggs}
-      from fresh group by m, d order by 2, 3
-      on conflict (tenant_id, meter, day) do update set ${rollupSet("r")}
-    ), uniques as (
-      insert into platform.usage_monthly_uniques as u (tenant_id, meter, month, key, first_seen_at)
-      select ${tenantId}, m, mo, k, min(t)
-      from fresh where k is not null group by 2, 3, 4 order by 2, 3, 4
-      on conflict (tenant_id, meter, month, key) do update set first_seen_at = excluded.first_seen_at
-      where excluded.first_seen_at < u.first_seen_at
-    )
-    select source, event_id from keys`,
-  );
-  return new Set(rows.map((r) => `${r.source}\u0000${r.event_id}`));
 }

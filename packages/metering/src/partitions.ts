@@ -4,22 +4,23 @@ import { sql } from "drizzle-orm";
 
 const known = new WeakMap<Database, Set<string>>();
 
-/** UTC month (YYYY-MM) of an instant: raw events are partitioned by UTC month of occurred_at. */
-export const partitionMonth = (at: Date): string => at.toISOString().slice(0, 7);
-
 /**
- * Makes sure a partition exists for each month, each in its own short transaction and before the
- * ingest transaction: CREATE TABLE ... PARTITION OF locks the parent, and doing it inside a batch
- * that already holds locks could deadlock with concurrent batches.
+ * Makes sure a partition exists for every UTC month from `from` to `to` (epoch ms: a batch's
+ * earliest and latest event), each in its own short transaction and before the ingest
+ * transaction: CREATE TABLE ... PARTITION OF locks the parent, and doing it inside a batch that
+ * already holds locks could deadlock with concurrent batches. A month between two of the batch's
+ * events gets its partition too (they are pre-created for the late window anyway).
  */
-export async function ensurePartitions(db: Database, instants: Iterable<Date>): Promise<void> {
+export async function ensurePartitions(db: Database, from: number, to: number): Promise<void> {
   let set = known.get(db);
   if (!set) {
     set = new Set();
     known.set(db, set);
   }
-  for (const at of instants) {
-    const month = partitionMonth(at);
+  const last = new Date(to).toISOString().slice(0, 7);
+  for (let d = new Date(from); ; d.setUTCMonth(d.getUTCMonth() + 1, 1)) {
+    const month = d.toISOString().slice(0, 7);
+    if (month > last) break;
     if (set.has(month)) continue;
     await withPlatform(db, (tx) =>
       tx.execute(

@@ -16,3 +16,6 @@ export const isRetryable = (err: unknown): boolean => {
 
 /** "no partition of relation found for row": a month partition is missing (e.g. detached). */
 export const isMissingPartition = (err: unknown): boolean => sqlState(err) === "23514";
+
+/** A unique constraint refused a row: in ingestion, a dedupe key already stored. */
+export const isUniqueViolation = (err: unknown): boolean => sqlState(err) === "23505";

@@ -19,7 +19,9 @@ export interface CheckedEvent {
   id: string;
   meter: string;
   quantity: number;
-  time: Date;
+  /** Epoch milliseconds (what `new Date(time)` keeps of it). */
+  at: number;
+  /** Set for unique_count meters only. */
   key: string | null;
 }
 
@@ -54,8 +56,14 @@ export function checkBatch(
   const seen = new Set<string>();
   const unique: CheckedEvent[] = [];
   const repeated: boolean[] = [];
+  const now = opts.clock.now().getTime();
+  const window: Window = {
+    from: now - opts.lateWindowDays * 86_400_000,
+    to: now + MAX_FUTURE_MS,
+    days: opts.lateWindowDays,
+  };
   events.forEach((e, i) => {
-    const checked = checkOne(e, defaultSource, meters, opts);
+    const checked = checkOne(e, defaultSource, meters, window);
     if (typeof checked === "string") {
       const name =
         typeof e?.id === "string" ? `event ${i} (id ${JSON.stringify(e.id)})` : `event ${i}`;
@@ -77,12 +85,19 @@ export function checkBatch(
   return { unique, repeated };
 }
 
+/** The instants a batch's events may carry, read once per batch. */
+interface Window {
+  from: number;
+  to: number;
+  days: number;
+}
+
 /** One event checked on its own: the checked event, or what is wrong with it. */
 function checkOne(
   e: UsageEventInput,
   defaultSource: string,
   meters: Map<string, Meter>,
-  opts: CheckOptions,
+  window: Window,
 ): CheckedEvent | string {
   if (typeof e !== "object" || e === null) return "not an object";
   const source = e.source ?? defaultSource;
@@ -97,14 +112,15 @@ function checkOne(
   if (typeof quantity !== "number" || !Number.isFinite(quantity) || quantity < 0) {
     return "quantity must be a finite number >= 0";
   }
-  const time =
-    e.time instanceof Date ? e.time : new Date(typeof e.time === "string" ? e.time : Number.NaN);
-  const now = opts.clock.now().getTime();
-  if (Number.isNaN(time.getTime())) return "time is not a valid timestamp";
-  if (time.getTime() > now + MAX_FUTURE_MS) return "time is more than 5 minutes ahead";
-  if (time.getTime() < now - opts.lateWindowDays * 86_400_000) {
-    return `time is older than the ${opts.lateWindowDays}-day late window`;
-  }
+  const at =
+    e.time instanceof Date
+      ? e.time.getTime()
+      : typeof e.time === "string"
+        ? Date.parse(e.time)
+        : Number.NaN;
+  if (Number.isNaN(at)) return "time is not a valid timestamp";
+  if (at > window.to) return "time is more than 5 minutes ahead";
+  if (at < window.from) return `time is older than the ${window.days}-day late window`;
   let key: string | null = null;
   if (meter.aggregation === "unique_count") {
     if (typeof e.key !== "string" || e.key.length === 0 || e.key.length > 200) {
@@ -112,5 +128,5 @@ function checkOne(
     }
     key = e.key;
   }
-  return { source, id: e.id, meter: meter.code, quantity, time, key };
+  return { source, id: e.id, meter: meter.code, quantity, at, key };
 }

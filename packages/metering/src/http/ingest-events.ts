@@ -46,7 +46,7 @@ export function registerIngestEvents(app: App): void {
     const { db, clock } = c.var.deps;
     const tenant = c.var.tenant;
     if (!tenant) throw new HttpProblem("forbidden", "An API key of a tenant is required");
-    // gateBody has parsed it already (and refused malformed JSON); Hono caches the result.
+    // gateBody has parsed it already (and refused malformed JSON) and hands over that parse.
     const body: unknown = await c.req.json();
     if (Array.isArray(body) && body.length > MAX_BATCH) {
       throw new HttpProblem(

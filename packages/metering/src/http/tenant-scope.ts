@@ -1,5 +1,7 @@
+import { systemClock } from "@zhengyun/core";
+import type { Database } from "@zhengyun/db";
 import type { AppEnv } from "@zhengyun/http";
-import { assertServable, findTenantById, findTenantBySlug } from "@zhengyun/tenancy";
+import { assertServable, findTenantById, findTenantBySlug, type Tenant } from "@zhengyun/tenancy";
 import { createMiddleware } from "hono/factory";
 
 /*
@@ -8,13 +10,37 @@ import { createMiddleware } from "hono/factory";
  * credential or an unknown tenant → 404, suspended → 423).
  */
 
+/**
+ * Like the app's tenant cache for /t/{slug} paths (apps/api TENANT_CACHE_TTL_MS): a sender posts
+ * batches back to back, and each would otherwise start with a control-plane lookup. A suspension
+ * shows within this long, as on tenant paths.
+ */
+const TTL_MS = 2_000;
+const MAX_ENTRIES = 5_000;
+const byId = new WeakMap<Database, Map<string, { tenant: Tenant | undefined; at: number }>>();
+
+async function cachedTenant(db: Database, id: string, now: number): Promise<Tenant | undefined> {
+  let entries = byId.get(db);
+  if (!entries) {
+    entries = new Map();
+    byId.set(db, entries);
+  }
+  const hit = entries.get(id);
+  if (hit && now - hit.at < TTL_MS) return hit.tenant;
+  const tenant = await findTenantById(db, id);
+  if (entries.size >= MAX_ENTRIES) entries.clear();
+  entries.set(id, { tenant, at: now });
+  return tenant;
+}
+
 /** POST /api/v1/usage/events acts on the API key's own tenant. */
 export const credentialTenant = createMiddleware<AppEnv>(async (c, next) => {
   const principal = await c.var.deps.authenticator?.authenticate(c);
   if (principal) {
     c.set("principal", principal);
     if (principal.tenantId !== null) {
-      const tenant = await findTenantById(c.var.deps.db, principal.tenantId);
+      const now = (c.var.deps.clock ?? systemClock).now().getTime();
+      const tenant = await cachedTenant(c.var.deps.db, principal.tenantId, now);
       c.set("tenant", assertServable(tenant, principal.tenantId));
     }
   }
