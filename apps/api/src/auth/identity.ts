@@ -86,6 +86,11 @@ export function createIdentity(opts: IdentityOptions): Identity {
     clock,
   );
 
+  // API keys are reused as briefly as sessions: machine senders (terminals posting usage batches)
+  // present the same key back to back. A revocation shows within the same TTL.
+  const apiKeys = new SessionCache(Math.min(sessions.ttlMs, fullOptions.apiKeyTouchMs), clock);
+  const NEVER = new Date(8.64e15);
+
   /** The session's principal, from the cache or from one control-plane transaction. */
   const cachedSession = async (actx: AuthCtx, token: string, tenantId: string | null) => {
     const hit = sessions.get(token, tenantId);
@@ -109,6 +114,12 @@ export function createIdentity(opts: IdentityOptions): Identity {
         const token = readSessionCookie(c.req.header("cookie"), secure(c));
         return token ? cachedSession(ctx(c), token, tenantId) : undefined;
       }
+      const key = apiKeys.enabled ? BEARER.exec(authorization ?? "")?.[1] : undefined;
+      const hit = key === undefined ? undefined : apiKeys.get(key, null);
+      if (hit) {
+        keyBuckets.take(hit.id);
+        return hit;
+      }
       const got = await authenticateRequest(ctx(c), {
         cookie: c.req.header("cookie"),
         authorization,
@@ -116,7 +127,10 @@ export function createIdentity(opts: IdentityOptions): Identity {
         tenantId,
       });
       if (!got) return undefined;
-      if (got.via === "apikey") keyBuckets.take(got.principal.id);
+      if (got.via === "apikey") {
+        if (key !== undefined) apiKeys.set(key, null, got.principal, NEVER);
+        keyBuckets.take(got.principal.id);
+      }
       return got.principal;
     },
     authorize(principal, permission, tenant) {
