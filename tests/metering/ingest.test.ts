@@ -1,6 +1,7 @@
 import { ValidationError } from "@zhengyun/core";
-import type { Database } from "@zhengyun/db";
+import { type Database, query } from "@zhengyun/db";
 import { ingestEvents, type UsageEventInput } from "@zhengyun/metering";
+import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drivers, testDatabaseUrl } from "../harness/index.ts";
@@ -44,6 +45,30 @@ describe.each(drivers())("ingestEvents on %s", (driver) => {
     });
     expect(await rollupTotals(db, t.id, "usage_daily")).toEqual(await rawTotals(db, t.id));
     expect(await rollupTotals(db, t.id, "usage_hourly")).toEqual(await rawTotals(db, t.id));
+  });
+
+  it("keeps rollups exact to the last digit for fractional quantities, new and replayed", async () => {
+    const t = await ctx.tenants.create();
+    const qs = [0.1, 0.2, 0.7, 1e-7, 123456789.123456];
+    await ingest(
+      t.id,
+      qs.map((q, i) => ev(`f${i}`, q, NOW, "sms.sent")),
+    );
+    // A stored key beside a new one: the batch's rollups are those of the new event only.
+    const again = await ingest(t.id, [
+      ev("f0", 0.1, NOW, "sms.sent"),
+      ev("g", 0.05, NOW, "sms.sent"),
+    ]);
+    expect(again.map((r) => r.status)).toEqual(["duplicate", "accepted"]);
+    const [sums] = await query<{ raw: string; hourly: string; daily: string }>(
+      db.orm,
+      sql`select
+        (select sum(quantity)::text from platform.usage_events where tenant_id = ${t.id}) as raw,
+        (select sum(quantity)::text from platform.usage_hourly where tenant_id = ${t.id}) as hourly,
+        (select sum(quantity)::text from platform.usage_daily where tenant_id = ${t.id}) as daily`,
+    );
+    const exact = "123456790.1734561";
+    expect(sums).toEqual({ raw: exact, hourly: exact, daily: exact });
   });
 
   it("keeps (tenant, source, id) apart: the same id from another source or tenant counts", async () => {
