@@ -32,6 +32,7 @@ const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 1_000_000);
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 200_000);
 const HTTP_REQUESTS = Number(process.env.BENCH_HTTP_REQUESTS ?? 3000);
 const HTTP_CONCURRENCY = Number(process.env.BENCH_HTTP_CONCURRENCY ?? 16);
+const LANES = Number(process.env.BENCH_LANES ?? 2); // person-disjoint concurrent streams per file
 const FILE_CLAIMS = 50_000; // one uploaded "day file" per settleBatch call
 const base =
   process.env.BENCH_DATABASE_URL ??
@@ -242,7 +243,9 @@ async function main(): Promise<void> {
     const cpu0 = process.cpuUsage();
     for (let from = 0; from < CLAIMS; from += FILE_CLAIMS) {
       const text = dayFile(ids, from, Math.min(FILE_CLAIMS, CLAIMS - from));
-      const r = await timeIt(() => settleBatch(ctx, text, "jsonl", { chunkSize: 5000 }));
+      const r = await timeIt(() =>
+        settleBatch(ctx, text, "jsonl", { chunkSize: 5000, lanes: LANES }),
+      );
       batchMs += r.ms;
       settled += r.value.settled;
       rejected += r.value.rejected;
