@@ -44,8 +44,8 @@ export const shanghaiDayNumber = (at: number): number => Math.floor((at + SHANGH
  * so concurrent batches upsert (and lock) shared rollup rows in the same order.
  */
 export function rollupsOf(events: readonly CheckedEvent[]): BatchRollups {
-  const hourly = new Map<string, Acc>();
-  const daily = new Map<string, Acc>();
+  const hourly: Groups = new Map();
+  const daily: Groups = new Map();
   const uniques = new Map<string, UniqueRow>();
   for (const e of events) {
     add(hourly, e.meter, hourOf(e.at), e);
@@ -67,6 +67,9 @@ export function rollupsOf(events: readonly CheckedEvent[]): BatchRollups {
   };
 }
 
+/** Accumulators by meter, then bucket (no per-event key strings to build). */
+type Groups = Map<string, Map<number, Acc>>;
+
 interface Acc {
   m: string;
   b: number;
@@ -77,13 +80,17 @@ interface Acc {
   lq: number;
 }
 
-function add(groups: Map<string, Acc>, m: string, b: number, e: CheckedEvent): void {
-  const k = `${m}\u0000${b}`;
-  const g = groups.get(k);
+function add(groups: Groups, m: string, b: number, e: CheckedEvent): void {
+  let byBucket = groups.get(m);
+  if (!byBucket) {
+    byBucket = new Map();
+    groups.set(m, byBucket);
+  }
+  const g = byBucket.get(b);
   if (!g) {
     const sum = new DecimalSum();
     sum.add(e.quantity);
-    groups.set(k, { m, b, sum, n: 1, x: e.quantity, lt: e.at, lq: e.quantity });
+    byBucket.set(b, { m, b, sum, n: 1, x: e.quantity, lt: e.at, lq: e.quantity });
     return;
   }
   g.sum.add(e.quantity);
@@ -96,8 +103,9 @@ function add(groups: Map<string, Acc>, m: string, b: number, e: CheckedEvent): v
   }
 }
 
-function rows(groups: Map<string, Acc>): RollupRow[] {
+function rows(groups: Groups): RollupRow[] {
   return [...groups.values()]
+    .flatMap((byBucket) => [...byBucket.values()])
     .sort((a, b) => cmp(a.m, b.m) || a.b - b.b)
     .map((g) => ({
       m: g.m,

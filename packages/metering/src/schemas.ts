@@ -80,14 +80,17 @@ export function cloudEventsToInput(batch: UsageEventsBatch, tenantSlug: string):
       issues,
     );
   }
-  return batch.map((e) => ({
-    id: e.id,
-    source: e.source,
-    meter: e.type,
-    quantity: e.data.quantity,
-    time: e.time,
-    ...(e.data.key === undefined ? {} : { key: e.data.key }),
-  }));
+  return batch.map((e) => {
+    const input: UsageEventInput = {
+      id: e.id,
+      source: e.source,
+      meter: e.type,
+      quantity: e.data.quantity,
+      time: e.time,
+    };
+    if (e.data.key !== undefined) input.key = e.data.key;
+    return input;
+  });
 }
 
 /** zod issues of a batch as FieldIssues naming events by index (and id when readable). */

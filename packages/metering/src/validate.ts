@@ -53,7 +53,7 @@ export function checkBatch(
     throw new ValidationError(`a batch holds at most ${MAX_BATCH} events, got ${events.length}`);
   }
   const issues: FieldIssue[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, Set<string>>();
   const unique: CheckedEvent[] = [];
   const repeated: boolean[] = [];
   const now = opts.clock.now().getTime();
@@ -70,10 +70,14 @@ export function checkBatch(
       issues.push({ path: `events[${i}]`, message: `${name}: ${checked}` });
       return;
     }
-    const dedupe = `${checked.source}\u0000${checked.id}`;
-    repeated[i] = seen.has(dedupe);
+    let ids = seen.get(checked.source);
+    if (!ids) {
+      ids = new Set();
+      seen.set(checked.source, ids);
+    }
+    repeated[i] = ids.has(checked.id);
     if (repeated[i]) return;
-    seen.add(dedupe);
+    ids.add(checked.id);
     unique.push(checked);
   });
   if (issues.length > 0) {
