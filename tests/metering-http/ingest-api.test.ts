@@ -1,8 +1,9 @@
 import { createApp } from "@zhengyun/api";
-import { loadConfig } from "@zhengyun/core";
+import { loadConfig, type ManualClock } from "@zhengyun/core";
 import type { Database } from "@zhengyun/db";
 import { type UsageCloudEvent, usageEventsResponseSchema } from "@zhengyun/metering";
 import { usageModule } from "@zhengyun/metering/http";
+import { suspendTenant } from "@zhengyun/tenancy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityFactory } from "../harness/identity.ts";
 import { drivers, type Tenant } from "../harness/index.ts";
@@ -26,6 +27,8 @@ describe.each(drivers())("POST /api/v1/usage/events on %s", (driver) => {
   let cleanupTenants: () => Promise<void>;
   let a: Tenant;
   let b: Tenant;
+  let c: Tenant;
+  let clock: ManualClock;
   let writeKey: Record<string, string>;
 
   beforeAll(async () => {
@@ -34,6 +37,8 @@ describe.each(drivers())("POST /api/v1/usage/events on %s", (driver) => {
     identity = identityFactory(db);
     a = await s.tenants.create();
     b = await s.tenants.create();
+    c = await s.tenants.create();
+    clock = s.clock;
     cleanupTenants = s.tenants.cleanup;
     app = createApp({
       config: loadConfig({ NODE_ENV: "test" }),
@@ -47,8 +52,8 @@ describe.each(drivers())("POST /api/v1/usage/events on %s", (driver) => {
     writeKey = await bearer(identity.ctx, a.id, ["usage:write"]);
   });
   afterAll(async () => {
-    await dropUsage(db, [a.id, b.id]);
-    await identity.cleanup([a.id, b.id]);
+    await dropUsage(db, [a.id, b.id, c.id]);
+    await identity.cleanup([a.id, b.id, c.id]);
     await cleanupTenants();
     await db.close();
   });
@@ -163,6 +168,18 @@ describe.each(drivers())("POST /api/v1/usage/events on %s", (driver) => {
       expect(await rawTotals(db, a.id)).toEqual(before);
       expect(await countRows(db, "usage_event_keys", a.id)).toBe(3);
     });
+  });
+
+  it("refuses a suspended tenant's key with 423 once the 2 s tenant cache has passed", async () => {
+    const key = await bearer(identity.ctx, c.id, ["usage:write"]);
+    const first = await send([cloudEvent(c.slug, "s-1", "sms.sent", 1, at(3))], key);
+    expect(first.status).toBe(200);
+    await suspendTenant(db, c.slug);
+    clock.advance(2_001);
+    const res = await send([cloudEvent(c.slug, "s-2", "sms.sent", 1, at(2))], key);
+    expect(res.status).toBe(423);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(await countRows(db, "usage_event_keys", c.id)).toBe(1);
   });
 
   it("refuses other media types, missing and wrong credentials", async () => {
