@@ -147,8 +147,11 @@ function truth(batches: number): number {
   return sum;
 }
 
+/** Postgres runs on this machine, so its backends' /proc entries are readable here. */
+const LOCAL_DB = ["localhost", "127.0.0.1", "[::1]"].includes(new URL(base).hostname);
+
 /** CPU seconds (user + system) a process has used so far; 0 where /proc is not there. */
-function cpuSeconds(pid: number | string): number {
+function cpuSeconds(pid: number | "self"): number {
   const file = `/proc/${pid}/stat`;
   if (!existsSync(file)) return 0;
   // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100/s).
@@ -158,8 +161,10 @@ function cpuSeconds(pid: number | string): number {
 
 /** CPU seconds of the sender (this process), the server and the bench database's backends. */
 async function cpuSplit(serverPid: number, db: postgres.Sql) {
-  const backends = await db<{ pid: number }[]>`
-    select pid from pg_stat_activity where datname = ${BENCH_DB} and pid <> pg_backend_pid()`;
+  const backends = LOCAL_DB
+    ? await db<{ pid: number }[]>`
+        select pid from pg_stat_activity where datname = ${BENCH_DB} and pid <> pg_backend_pid()`
+    : [];
   return {
     sender: cpuSeconds("self"),
     server: cpuSeconds(serverPid),
@@ -285,13 +290,14 @@ async function main(): Promise<void> {
     }
   };
   const [copyBackend] = await copySql<{ pid: number }[]>`select pg_backend_pid() as pid`;
-  const copyCpu0 = cpuSeconds(copyBackend?.pid ?? 0);
+  const copyPid = LOCAL_DB ? (copyBackend?.pid ?? 0) : 0;
+  const copyCpu0 = cpuSeconds(copyPid);
   const c0 = performance.now();
   const writable = await copySql`copy platform.usage_events
     (tenant_id, source, event_id, meter, quantity, occurred_at) from stdin`.writable();
   await pipeline(Readable.from(rows()), writable);
   const copyRate = (batches * BATCH) / ((performance.now() - c0) / 1000);
-  const copyCpu = (((cpuSeconds(copyBackend?.pid ?? 0) - copyCpu0) * 1000) / batches).toFixed(1);
+  const copyCpu = (((cpuSeconds(copyPid) - copyCpu0) * 1000) / batches).toFixed(1);
   await copySql.end();
 
   child.send("close");
