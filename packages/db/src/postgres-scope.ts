@@ -31,7 +31,7 @@ export class ScopeEndedError extends Error {
  * if the head fails, the transaction block is aborted and every later statement of the scope is
  * refused (25P02), so nothing runs without the scope's role. The head's own error is what the
  * caller sees. `readOnly` scopes return without waiting for COMMIT (a read-only COMMIT has nothing
- * to report); the connection goes back to the pool when it is done. Other scopes wait for COMMIT,
+ * to report; see keepWarm for where the connection goes). Other scopes wait for COMMIT,
  * and a COMMIT that Postgres turned into ROLLBACK (a statement failed and the callback swallowed the
  * error) is an error, as with postgres.js's own begin(). Queries through the scope's handle after it
  * ended are refused (they would otherwise run in whatever transaction the connection serves next).
@@ -43,7 +43,7 @@ export async function pipelinedScope<T>(
   fn: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   const base = (orm as unknown as { _: { session: SessionParts } })._.session;
-  const conn = await base.client.reserve();
+  const conn = warm.get(base.client)?.pop()?.conn ?? (await base.client.reserve());
   let ended = false;
   let savepoints = 0;
   const client = {
@@ -104,9 +104,7 @@ export async function pipelinedScope<T>(
     throw headError;
   }
   if (readOnly) {
-    // Released only once COMMIT is done: released earlier, the pool could hand the connection a
-    // waiting query that postgres.js writes before our COMMIT, inside this scope's transaction.
-    finish(conn, "commit").catch(() => {});
+    keepWarm(base.client, conn);
     return result;
   }
   const done = await finish(conn, "commit");
@@ -114,6 +112,41 @@ export async function pipelinedScope<T>(
     throw new Error("the transaction was rolled back: a statement in it failed");
   }
   return result;
+}
+
+/*
+ * A read-only scope sends its COMMIT and keeps the connection reserved until the end of the current
+ * macrotask, newest first: a scope that starts before then (the next read of the same request or
+ * loop) takes it, and its opening goes out in the same write as that COMMIT, queued behind it on
+ * the connection. What is left goes back to the pool once its COMMIT is done (released earlier,
+ * the pool could hand it a waiting query that postgres.js writes before the COMMIT, inside the
+ * finished scope's transaction).
+ */
+interface Warm {
+  conn: Reserved;
+  committed: Promise<unknown>;
+}
+const warm = new WeakMap<postgres.Sql, Warm[]>();
+
+function keepWarm(client: postgres.Sql, conn: Reserved): void {
+  const committed = conn.unsafe("commit").execute();
+  let list = warm.get(client);
+  if (!list) {
+    list = [];
+    warm.set(client, list);
+  }
+  list.push({ conn, committed });
+  if (list.length === 1) {
+    const pending = list;
+    setImmediate(() => {
+      for (const w of pending.splice(0)) {
+        w.committed.then(
+          () => w.conn.release(),
+          (e: unknown) => lost(e) || w.conn.release(),
+        );
+      }
+    });
+  }
 }
 
 /** Ends the transaction and gives the connection back, unless it is gone (postgres.js reopens it). */
