@@ -197,9 +197,13 @@ async function httpLatency(db: Database, slug: string, tenantId: string, ids: st
       if (res.status !== 201) failed++;
     }
   };
+  const cpu0 = process.cpuUsage();
   const { ms } = await timeIt(() => Promise.all(Array.from({ length: HTTP_CONCURRENCY }, worker)));
+  const cpu = process.cpuUsage(cpu0);
   server.close();
-  return { ...durationStats(samples), rps: (samples.length / ms) * 1000, failed };
+  // Client and server share this process: its CPU per request bounds what 2 cores can queue.
+  const cpuMs = (cpu.user + cpu.system) / 1000 / samples.length;
+  return { ...durationStats(samples), rps: (samples.length / ms) * 1000, failed, cpuMs };
 }
 
 async function main(): Promise<void> {
@@ -280,6 +284,11 @@ async function main(): Promise<void> {
     );
     line("HTTP single settlement p99", `${h.p99.toFixed(1)} ms`, "target ≤ 50 ms");
     line("HTTP throughput", `${Math.round(h.rps)}/s`, `${h.failed} not 201`);
+    line(
+      "HTTP Node CPU per settlement",
+      `${h.cpuMs.toFixed(2)} ms`,
+      "client and server in this process",
+    );
   } finally {
     await db.close();
   }
