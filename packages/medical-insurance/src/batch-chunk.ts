@@ -106,11 +106,16 @@ export async function settleChunk(
   const instBy = new Map(insts.map((r) => [String(r.code), r]));
   const byId = new Map(persons.map((r) => [String(r.id), r]));
   const takenRefs = new Set(taken.map((r) => String(r.external_ref)));
-  const policyOf = (scheme: string, date: string) =>
-    params.find(
-      (r) =>
-        r.scheme === scheme && Number(r.year) === Number(date.slice(0, 4)) && String(r.f) <= date,
-    )?.params as Policy | undefined;
+  const policies = new Map<string, Policy | undefined>();
+  const policyOf = (scheme: string, date: string) => {
+    const key = `${scheme}|${date}`;
+    if (!policies.has(key)) {
+      const year = Number(date.slice(0, 4));
+      const row = params.find((r) => r.scheme === scheme && r.year === year && String(r.f) <= date);
+      policies.set(key, row?.params as Policy | undefined);
+    }
+    return policies.get(key);
+  };
 
   // No lock of their own: every writer of mi_accumulators holds the person lock first, and this
   // statement's snapshot is taken after ours were granted, so it sees every committed change.
