@@ -130,6 +130,9 @@ const warm = new WeakMap<postgres.Sql, Warm[]>();
 
 function keepWarm(client: postgres.Sql, conn: Reserved): void {
   const committed = conn.unsafe("commit").execute();
+  // A scope that takes the connection over never looks at this COMMIT: its failure (a lost
+  // connection) reaches that scope through its own statements, not as an unhandled rejection.
+  committed.catch(() => {});
   let list = warm.get(client);
   if (!list) {
     list = [];
