@@ -4,13 +4,7 @@ import { withTenant } from "@zhengyun/tenancy";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drivers, openTestDatabase, tenantFactory } from "../harness/index.ts";
-import {
-  adminApp,
-  ORIGIN,
-  type People,
-  type SignedIn,
-  staffFactory,
-} from "../http-admin/helpers.ts";
+import { adminApp, formClient, type People, staffFactory } from "../http-admin/helpers.ts";
 import { HOME, type Town, town } from "./helpers.ts";
 
 describe.each(drivers())("community pages on %s", (driver) => {
@@ -20,24 +14,7 @@ describe.each(drivers())("community pages on %s", (driver) => {
   let app: ReturnType<typeof adminApp>;
   let a: Town;
   let b: Town;
-  const page = async (path: string, who?: SignedIn) => {
-    const res = await app.request(path, {
-      headers: { accept: "text/html", ...(who?.headers ?? {}) },
-    });
-    return { status: res.status, html: await res.text(), location: res.headers.get("location") };
-  };
-  const post = async (path: string, who: SignedIn, form: Record<string, string>) => {
-    const res = await app.request(path, {
-      method: "POST",
-      headers: {
-        ...who.headers,
-        origin: ORIGIN,
-        "content-type": "application/x-www-form-urlencoded",
-      },
-      body: new URLSearchParams(form).toString(),
-    });
-    return { status: res.status, html: await res.text(), location: res.headers.get("location") };
-  };
+  const { page, post } = formClient(() => app);
 
   beforeAll(async () => {
     db = await openTestDatabase(driver);

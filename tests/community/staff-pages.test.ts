@@ -7,7 +7,7 @@ import { HOME, type Town, town } from "../community-web/helpers.ts";
 import { drivers, openTestDatabase, tenantFactory } from "../harness/index.ts";
 import {
   adminApp,
-  ORIGIN,
+  formClient,
   type People,
   req,
   type SignedIn,
@@ -15,8 +15,8 @@ import {
 } from "../http-admin/helpers.ts";
 
 /** The flash message a redirect sets (URI-encoded by the page, then by the cookie). */
-function flashOf(res: Response): string {
-  let v = /zy_flash=([^;]*)/.exec(res.headers.get("set-cookie") ?? "")?.[1] ?? "";
+function flashOf(headers: Headers): string {
+  let v = /zy_flash=([^;]*)/.exec(headers.get("set-cookie") ?? "")?.[1] ?? "";
   for (let prev = ""; prev !== v; ) [prev, v] = [v, decodeURIComponent(v)];
   return v;
 }
@@ -30,28 +30,11 @@ describe.each(drivers())("community staff entry and history pages on %s", (drive
   let a: Town;
   let b: Town;
   const consoleOf = (t: Town) => `/t/${t.tenant.slug}/console/community`;
-  const page = async (path: string, who?: SignedIn) => {
-    const res = await app.request(path, {
-      headers: { accept: "text/html", ...(who?.headers ?? {}) },
-    });
-    return { status: res.status, html: await res.text(), location: res.headers.get("location") };
-  };
+  const forms = formClient(() => app);
+  const { page } = forms;
   const post = async (path: string, who: SignedIn, form: Record<string, string>) => {
-    const res = await app.request(path, {
-      method: "POST",
-      headers: {
-        ...who.headers,
-        origin: ORIGIN,
-        "content-type": "application/x-www-form-urlencoded",
-      },
-      body: new URLSearchParams(form).toString(),
-    });
-    return {
-      status: res.status,
-      html: await res.text(),
-      location: res.headers.get("location"),
-      flash: flashOf(res),
-    };
+    const answer = await forms.post(path, who, form);
+    return { ...answer, flash: flashOf(answer.headers) };
   };
   const counts = (t: Town) =>
     withTenant(db, t.tenant, async (tx) => ({

@@ -105,3 +105,44 @@ export const oldRecord = (db: Database, t: TenantRef, at: Date, extra: Json = {}
   withTenant(db, t, (tx) =>
     writeAudit(tx, { action: "case.update", actorId: "usr_old", tenantId: t.id, at, ...extra }),
   );
+
+/** What a page answered: status, body, redirect target, and the headers (cookies, flash). */
+export interface PageAnswer {
+  status: number;
+  html: string;
+  location: string | null;
+  headers: Headers;
+}
+
+/**
+ * GET pages and POST forms (no JavaScript) as a signed-in person does, against the app that
+ * `app()` returns when called (suites create theirs in beforeAll).
+ */
+export function formClient(
+  app: () => { request: (path: string, init?: RequestInit) => Response | Promise<Response> },
+) {
+  const answer = async (res: Response): Promise<PageAnswer> => ({
+    status: res.status,
+    html: await res.text(),
+    location: res.headers.get("location"),
+    headers: res.headers,
+  });
+  return {
+    page: async (path: string, who?: SignedIn) =>
+      answer(
+        await app().request(path, { headers: { accept: "text/html", ...(who?.headers ?? {}) } }),
+      ),
+    post: async (path: string, who: SignedIn, form: Record<string, string>) =>
+      answer(
+        await app().request(path, {
+          method: "POST",
+          headers: {
+            ...who.headers,
+            origin: ORIGIN,
+            "content-type": "application/x-www-form-urlencoded",
+          },
+          body: new URLSearchParams(form).toString(),
+        }),
+      ),
+  };
+}

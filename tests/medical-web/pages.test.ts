@@ -15,7 +15,7 @@ import { drivers, openTestDatabase, type Tenant, tenantFactory } from "../harnes
 import {
   adminApp,
   auditRows,
-  ORIGIN,
+  formClient,
   type People,
   type SignedIn,
   signedIn,
@@ -35,24 +35,7 @@ describe.each(drivers())("medical pages on %s", (driver) => {
   let citizen: SignedIn;
   let caseOfficer: SignedIn;
   let foreign: SignedIn;
-  const page = async (path: string, who?: SignedIn) => {
-    const res = await app.request(path, {
-      headers: { accept: "text/html", ...(who?.headers ?? {}) },
-    });
-    return { status: res.status, html: await res.text(), location: res.headers.get("location") };
-  };
-  const post = async (path: string, who: SignedIn, form: Record<string, string>) => {
-    const res = await app.request(path, {
-      method: "POST",
-      headers: {
-        ...who.headers,
-        origin: ORIGIN,
-        "content-type": "application/x-www-form-urlencoded",
-      },
-      body: new URLSearchParams(form).toString(),
-    });
-    return { status: res.status, html: await res.text(), location: res.headers.get("location") };
-  };
+  const { page, post } = formClient(() => app);
   const settlements = () => withTenant(db, a, (tx) => tx.select().from(miSettlements));
   const base = () => `/t/${a.slug}/console/medical`;
   const claim = (personId: string, over: Record<string, string> = {}) => ({

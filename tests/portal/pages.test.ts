@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drivers, openTestDatabase, type Tenant, tenantFactory } from "../harness/index.ts";
 import {
   auditRows,
+  formClient,
   ORIGIN,
   type People,
   req,
@@ -59,22 +60,7 @@ describe.each(drivers())("portal console and citizen pages on %s", (driver) => {
     actor: { id: who.id, kind },
   });
 
-  const get = async (path: string, who?: SignedIn) => {
-    const res = await app.request(path, req("GET", who));
-    return { status: res.status, html: await res.text(), location: res.headers.get("location") };
-  };
-  const post = async (path: string, who: SignedIn, form: Record<string, string>) => {
-    const res = await app.request(path, {
-      method: "POST",
-      headers: {
-        ...who.headers,
-        origin: ORIGIN,
-        "content-type": "application/x-www-form-urlencoded",
-      },
-      body: new URLSearchParams(form).toString(),
-    });
-    return { status: res.status, html: await res.text(), location: res.headers.get("location") };
-  };
+  const { page: get, post } = formClient(() => app);
   /** A multipart form as a browser without JavaScript sends it (files as `name: [type, bytes]`). */
   const upload = async (
     path: string,
