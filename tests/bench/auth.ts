@@ -16,20 +16,21 @@ import { prepareDatabase } from "@zhengyun/db/node";
 import { withTenant } from "@zhengyun/tenancy";
 import { dropTenantSchemaAndRole, provisionTenant } from "@zhengyun/tenancy/node";
 import postgres from "postgres";
-import { durationStats, header, line, machine, timeIt } from "./report.ts";
+import {
+  benchDatabaseUrl,
+  benchServerUrl,
+  durationStats,
+  header,
+  line,
+  machine,
+  timeIt,
+} from "./report.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 16);
-const base =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  "postgres://postgres@127.0.0.1:5432/test";
+const base = benchServerUrl;
 const BENCH_DB = "zy_bench_auth";
-const benchUrl = (() => {
-  const u = new URL(base);
-  u.pathname = `/${BENCH_DB}`;
-  return u.toString();
-})();
+const benchUrl = benchDatabaseUrl(BENCH_DB);
 const PASSWORD = "Bench-Pass-2026";
 
 async function recreateDatabase(): Promise<void> {

@@ -20,21 +20,14 @@ import { ensureDemoPrices } from "@zhengyun/demo/billing";
 import { ensureMeters } from "@zhengyun/metering";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { header, line, machine, timeIt } from "./report.ts";
+import { benchDatabaseUrl, benchServerUrl, header, line, machine, timeIt } from "./report.ts";
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 1_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5_000_000);
 const PERIOD = "2026-10";
-const base =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  "postgres://postgres@127.0.0.1:5432/test";
+const base = benchServerUrl;
 const BENCH_DB = "zy_bench_billing";
-const benchUrl = (() => {
-  const u = new URL(base);
-  u.pathname = `/${BENCH_DB}`;
-  return u.toString();
-})();
+const benchUrl = benchDatabaseUrl(BENCH_DB);
 /** Meters with daily rollups (users.active is counted in the monthly distinct set). */
 const DAILY = [
   "api.requests",

@@ -21,23 +21,24 @@ import { Hono } from "hono";
 import postgres from "postgres";
 import { seedServices, seedTree } from "../community/fixtures.ts";
 import { apiKeyAuthenticator } from "../community/open311-helpers.ts";
-import { durationStats, header, line, machine, timeIt } from "./report.ts";
+import {
+  benchDatabaseUrl,
+  benchServerUrl,
+  durationStats,
+  header,
+  line,
+  machine,
+  timeIt,
+} from "./report.ts";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200_000);
 const GETS = Number(process.env.BENCH_GETS ?? 2000);
 const POSTS = Number(process.env.BENCH_POSTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const DAY_MS = 86_400_000;
-const base =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  "postgres://postgres@127.0.0.1:5432/test";
+const base = benchServerUrl;
 const BENCH_DB = "zy_bench_community";
-const benchUrl = (() => {
-  const u = new URL(base);
-  u.pathname = `/${BENCH_DB}`;
-  return u.toString();
-})();
+const benchUrl = benchDatabaseUrl(BENCH_DB);
 
 async function recreate(): Promise<void> {
   const admin = postgres(base, { max: 1, onnotice: () => {} });

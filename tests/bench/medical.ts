@@ -26,7 +26,15 @@ import { withTenant } from "@zhengyun/tenancy";
 import { provisionTenant } from "@zhengyun/tenancy/node";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { durationStats, header, line, machine, timeIt } from "./report.ts";
+import {
+  benchDatabaseUrl,
+  benchServerUrl,
+  durationStats,
+  header,
+  line,
+  machine,
+  timeIt,
+} from "./report.ts";
 
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 1_000_000);
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 200_000);
@@ -34,16 +42,9 @@ const HTTP_REQUESTS = Number(process.env.BENCH_HTTP_REQUESTS ?? 3000);
 const HTTP_CONCURRENCY = Number(process.env.BENCH_HTTP_CONCURRENCY ?? 16);
 const LANES = Number(process.env.BENCH_LANES ?? 2); // person-disjoint concurrent streams per file
 const FILE_CLAIMS = 50_000; // one uploaded "day file" per settleBatch call
-const base =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  "postgres://postgres@127.0.0.1:5432/test";
+const base = benchServerUrl;
 const BENCH_DB = "zy_bench_medical";
-const benchUrl = (() => {
-  const u = new URL(base);
-  u.pathname = `/${BENCH_DB}`;
-  return u.toString();
-})();
+const benchUrl = benchDatabaseUrl(BENCH_DB);
 const LEVELS = ["community", "1", "2", "3"] as const;
 const codeOf = (i: number) => `H${i % 4}${String(i).padStart(5, "0")}`;
 

@@ -17,7 +17,14 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
-import { durationStats, header, line, machine } from "./report.ts";
+import {
+  benchDatabaseUrl,
+  benchServerUrl,
+  durationStats,
+  header,
+  line,
+  machine,
+} from "./report.ts";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 8);
@@ -25,16 +32,9 @@ const PROFILE = process.env.BENCH_PROFILE;
 const BATCH = 1000;
 const TENANTS = 4;
 const METERS = ["terminal.transactions", "sms.sent", "email.sent", "api.requests"];
-const base =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  "postgres://postgres@127.0.0.1:5432/test";
+const base = benchServerUrl;
 const BENCH_DB = "zy_bench_metering";
-const benchUrl = (() => {
-  const u = new URL(base);
-  u.pathname = `/${BENCH_DB}`;
-  return u.toString();
-})();
+const benchUrl = benchDatabaseUrl(BENCH_DB);
 
 interface Ready {
   url: string;

@@ -27,7 +27,15 @@ import { migrateAllTenants, provisionTenant } from "@zhengyun/tenancy/node";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import postgres from "postgres";
-import { durationStats, header, line, machine, timeIt } from "./report.ts";
+import {
+  benchDatabaseUrl,
+  benchServerUrl,
+  durationStats,
+  header,
+  line,
+  machine,
+  timeIt,
+} from "./report.ts";
 
 const ARTICLES = Number(process.env.BENCH_ARTICLES ?? 100_000);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 2_000);
@@ -36,16 +44,9 @@ const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const REUSE = process.env.BENCH_REUSE === "1";
-const base =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  "postgres://postgres@127.0.0.1:5432/test";
+const base = benchServerUrl;
 const BENCH_DB = "zy_bench_portal";
-const benchUrl = (() => {
-  const u = new URL(base);
-  u.pathname = `/${BENCH_DB}`;
-  return u.toString();
-})();
+const benchUrl = benchDatabaseUrl(BENCH_DB);
 
 async function recreate(): Promise<void> {
   const admin = postgres(base, { max: 1, onnotice: () => {} });

@@ -34,3 +34,16 @@ export function durationStats(samples: number[]): {
     mean: s.reduce((a, b) => a + b, 0) / (s.length || 1),
   };
 }
+
+/** The Postgres server the benches use: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else local. */
+export const benchServerUrl =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  "postgres://postgres@127.0.0.1:5432/test";
+
+/** The URL of the scratch database `name` on the bench server. */
+export function benchDatabaseUrl(name: string): string {
+  const u = new URL(benchServerUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}

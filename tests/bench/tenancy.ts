@@ -11,21 +11,22 @@ import { withTenant } from "@zhengyun/tenancy";
 import { migrateAllTenants, provisionTenant, type Tenant } from "@zhengyun/tenancy/node";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { durationStats, header, line, machine, timeIt } from "./report.ts";
+import {
+  benchDatabaseUrl,
+  benchServerUrl,
+  durationStats,
+  header,
+  line,
+  machine,
+  timeIt,
+} from "./report.ts";
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 1000);
 const SAMPLE = Math.min(200, TENANTS);
 const READ_ROUNDS = Number(process.env.BENCH_READ_ROUNDS ?? 10);
-const base =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  "postgres://postgres@127.0.0.1:5432/test";
+const base = benchServerUrl;
 const BENCH_DB = "zy_bench_tenancy";
-const benchUrl = (() => {
-  const u = new URL(base);
-  u.pathname = `/${BENCH_DB}`;
-  return u.toString();
-})();
+const benchUrl = benchDatabaseUrl(BENCH_DB);
 
 async function recreateDatabase(): Promise<void> {
   const admin = postgres(base, { max: 1, onnotice: () => {} });
