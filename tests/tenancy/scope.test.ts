@@ -10,6 +10,9 @@ const { settings } = tenantSchema;
 const reason = (e: unknown) =>
   String((e as { cause?: Error }).cause?.message ?? (e as Error).message ?? e);
 
+/** Rows of a drizzle execute() result on either driver (postgres.js: an array; PGlite: `rows`). */
+const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? r : (r as { rows: T[] }).rows);
+
 const whoAmI = async (tx: Database["orm"] | Tx) => {
   const [row] = await query<{ role: string; path: string; ro: string; tx: string }>(
     tx,
@@ -20,9 +23,9 @@ const whoAmI = async (tx: Database["orm"] | Tx) => {
 };
 
 /*
- * withTenant's guarantees, whatever the driver does underneath (postgres.js pipelines BEGIN and the
- * SET LOCALs with the first query and need not wait for a read-only COMMIT; PGlite runs them in
- * turn). One connection on Postgres, so every scope shows what the previous one left behind.
+ * withTenant's guarantees, whatever the driver does underneath (postgres.js sends BEGIN and the
+ * SET LOCALs in front of the first query and need not wait for a read-only COMMIT; PGlite runs them
+ * in turn). One connection on Postgres, so every scope shows what the previous one left behind.
  */
 describe.each(drivers())("tenant scopes on %s", (driver) => {
   let db: Database;
@@ -82,6 +85,11 @@ describe.each(drivers())("tenant scopes on %s", (driver) => {
     expect(await whoAmI(db.orm)).toEqual(owner);
     await withPlatform(db, (tx) => whoAmI(tx), { readOnly: true });
     expect(await whoAmI(db.orm)).toEqual(owner);
+    // A scope that sends nothing, right after a read-only one whose transaction it could take over.
+    await countIn(a);
+    await withTenant(db, b, async () => "nothing sent", { readOnly: true });
+    await withTenant(db, b, async () => "nothing sent");
+    expect(await whoAmI(db.orm)).toEqual(owner);
     // The very next statement after a read-only scope (whose COMMIT was not waited for) is clean too.
     const [next] = await Promise.all([countIn(b).then(() => whoAmI(db.orm)), countIn(a)]);
     expect(next).toEqual(owner);
@@ -132,6 +140,37 @@ describe.each(drivers())("tenant scopes on %s", (driver) => {
     expect(await whoAmI(db.orm)).toEqual(owner);
   });
 
+  it("opens the scope with whichever query goes out first", async () => {
+    for (const readOnly of [true, false]) {
+      const seen = await withTenant(
+        db,
+        a,
+        async (tx) => {
+          // drizzle sends a query when it is awaited: the second one goes out first.
+          const later = tx.execute(sql`select current_user as role`);
+          const sooner = tx.execute(sql`select current_user as role`);
+          const s = await sooner;
+          const l = await later;
+          return [s, l].map((r) => rowsOf<{ role: string }>(r)[0]?.role);
+        },
+        { readOnly },
+      );
+      expect(seen).toEqual([a.roleName, a.roleName]);
+    }
+  });
+
+  it("runs nothing after a failed opening, even when the callback swallowed its error", async () => {
+    const ghost = { ...a, roleName: `${a.roleName}_ghost` };
+    const err = await withTenant(db, ghost, async (tx) => {
+      const first = await whoAmI(tx).catch((e: unknown) => e);
+      expect(reason(first)).toMatch(/role .* does not exist/);
+      await tx.insert(settings).values({ key: "after-ghost", value: 0 });
+    }).catch((e: unknown) => e);
+    expect(reason(err)).toMatch(/transaction is aborted|does not exist/);
+    expect(await countIn(a)).toBe(1);
+    expect(await whoAmI(db.orm)).toEqual(owner);
+  });
+
   it("refuses queries through a scope's handle after it ended", async () => {
     let leaked: Tx | undefined;
     await withTenant(db, a, async (tx) => {
@@ -146,7 +185,7 @@ describe.each(drivers())("tenant scopes on %s", (driver) => {
   });
 });
 
-describe.runIf(drivers().includes("postgres"))("tenant scopes sharing a small pool", () => {
+describe.runIf(drivers().includes("postgres"))("postgres.js scopes on a small pool", () => {
   let db: Database;
   let tenants: ReturnType<typeof tenantFactory>;
   let list: Tenant[];
@@ -159,6 +198,22 @@ describe.runIf(drivers().includes("postgres"))("tenant scopes sharing a small po
   afterAll(async () => {
     await tenants.cleanup();
     await db.close();
+  });
+
+  it("opens the scope with the next query when the first could not be sent", async () => {
+    const t = list[0] as Tenant;
+    const seen = await withTenant(db, t, async (tx) => {
+      // More parameters than the protocol carries: postgres.js refuses it before writing anything.
+      const many = sql.join(
+        Array.from({ length: 70_000 }, (_, i) => sql`${i}`),
+        sql`, `,
+      );
+      const err = await query(tx, sql`select 1 where 1 in (${many})`).catch((e: unknown) => e);
+      expect(reason(err)).toMatch(/parameters/i);
+      return whoAmI(tx);
+    });
+    expect(seen?.role).toBe(t.roleName);
+    expect(seen?.path.replaceAll('"', "")).toBe(t.schemaName);
   });
 
   it("never shows one tenant's scope another's role, under 12 workers × 40 mixed scopes", async () => {

@@ -25,25 +25,39 @@ export class ScopeEndedError extends Error {
 }
 
 /**
- * A transaction on a reserved postgres.js connection whose opening statement (`head`: BEGIN and the
- * scope's SET LOCALs, one simple query) is sent without waiting, so it travels with the callback's
- * first query. postgres.js writes a connection's queries in order and Postgres runs them in order;
- * if the head fails, the transaction block is aborted and every later statement of the scope is
- * refused (25P02), so nothing runs without the scope's role. The head's own error is what the
- * caller sees. `readOnly` scopes return without waiting for COMMIT (a read-only COMMIT has nothing
- * to report; see keepWarm for where the connection goes). Other scopes wait for COMMIT,
+ * What the patched postgres.js (patches/postgres@3.4.9.patch) sends once, in front of the first
+ * query of a reserved connection that is written, inside that query's Sync.
+ */
+interface Prefix {
+  statements: string[];
+  sent: boolean;
+}
+
+/**
+ * A transaction on a reserved postgres.js connection whose opening statements (`head`: BEGIN and
+ * the scope's SET LOCALs) travel in front of the callback's first query, in the same Sync: one
+ * ReadyForQuery and one round trip for both. postgres.js writes a connection's queries in order and
+ * Postgres runs them in order; the head goes with whichever query is written first (a query whose
+ * parameters fail to serialise is never written and leaves it to the next). If a head statement
+ * fails, Postgres skips the rest up to the Sync, that query is rejected with the head's error and
+ * the transaction block is aborted, so every later statement of the scope is refused (25P02):
+ * nothing runs without the scope's role. `readOnly` scopes return without COMMIT (a read-only
+ * COMMIT has nothing to report; see keepWarm for where it goes). Other scopes wait for COMMIT,
  * and a COMMIT that Postgres turned into ROLLBACK (a statement failed and the callback swallowed the
  * error) is an error, as with postgres.js's own begin(). Queries through the scope's handle after it
  * ended are refused (they would otherwise run in whatever transaction the connection serves next).
  */
 export async function pipelinedScope<T>(
   orm: Orm,
-  head: string,
+  head: string[],
   readOnly: boolean,
   fn: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   const base = (orm as unknown as { _: { session: SessionParts } })._.session;
-  const conn = warm.get(base.client)?.pop()?.conn ?? (await base.client.reserve());
+  const kept = warm.get(base.client)?.pop();
+  const conn = kept ?? (await base.client.reserve());
+  // A kept connection still holds the previous read-only scope's transaction: end it first.
+  const prefix: Prefix = { statements: kept ? ["commit", ...head] : head, sent: false };
   let ended = false;
   let savepoints = 0;
   const client = {
@@ -53,7 +67,7 @@ export async function pipelinedScope<T>(
       opts?: postgres.UnsafeQueryOptions,
     ) {
       if (ended) throw new ScopeEndedError();
-      return conn.unsafe(text, params, opts);
+      return conn.unsafe(text, params, { ...opts, prefix } as postgres.UnsafeQueryOptions);
     },
     // drizzle's nested tx.transaction(): a savepoint on the same connection.
     async savepoint<R>(cb: (c: unknown) => Promise<R>): Promise<R> {
@@ -80,28 +94,20 @@ export async function pipelinedScope<T>(
     session as unknown as ConstructorParameters<typeof PostgresJsTransaction>[1],
     base.schema,
   ) as unknown as Tx;
-  const opened: Promise<unknown> = conn
-    .unsafe(head)
-    .execute()
-    .then(
-      () => undefined,
-      (e: unknown) => e ?? new Error("opening the transaction failed"),
-    );
 
   let result: T;
   try {
     result = await fn(tx);
   } catch (e) {
-    const headError = await opened;
     ended = true;
-    await finish(conn, "rollback").catch(() => {});
-    throw headError ?? e;
+    if (prefix.sent) await finish(conn, "rollback").catch(() => {});
+    else idle(base.client, conn, kept !== undefined);
+    throw e;
   }
-  const headError = await opened;
   ended = true;
-  if (headError) {
-    await finish(conn, "rollback").catch(() => {});
-    throw headError;
+  if (!prefix.sent) {
+    idle(base.client, conn, kept !== undefined);
+    return result;
   }
   if (readOnly) {
     keepWarm(base.client, conn);
@@ -114,40 +120,33 @@ export async function pipelinedScope<T>(
   return result;
 }
 
-/*
- * A read-only scope sends its COMMIT and keeps the connection reserved until the end of the current
- * macrotask, newest first: a scope that starts before then (the next read of the same request or
- * loop) takes it, and its opening goes out in the same write as that COMMIT, queued behind it on
- * the connection. What is left goes back to the pool once its COMMIT is done (released earlier,
- * the pool could hand it a waiting query that postgres.js writes before the COMMIT, inside the
- * finished scope's transaction).
- */
-interface Warm {
-  conn: Reserved;
-  committed: Promise<unknown>;
+/** A scope that sent nothing: the connection is as it found it (a kept one still owes its COMMIT). */
+function idle(client: postgres.Sql, conn: Reserved, owesCommit: boolean): void {
+  if (owesCommit) keepWarm(client, conn);
+  else conn.release();
 }
-const warm = new WeakMap<postgres.Sql, Warm[]>();
+
+/*
+ * A read-only scope leaves its transaction open and the connection reserved until the end of the
+ * current macrotask, newest first: a scope that starts before then (the next read of the same
+ * request or loop) takes it and puts the COMMIT in front of its own head, so ending one scope and
+ * opening the next cost nothing extra. What is left is committed and goes back to the pool (released
+ * before its COMMIT is done, the pool could hand it a waiting query that postgres.js writes before
+ * the COMMIT, inside the finished scope's transaction).
+ */
+const warm = new WeakMap<postgres.Sql, Reserved[]>();
 
 function keepWarm(client: postgres.Sql, conn: Reserved): void {
-  const committed = conn.unsafe("commit").execute();
-  // A scope that takes the connection over never looks at this COMMIT: its failure (a lost
-  // connection) reaches that scope through its own statements, not as an unhandled rejection.
-  committed.catch(() => {});
   let list = warm.get(client);
   if (!list) {
     list = [];
     warm.set(client, list);
   }
-  list.push({ conn, committed });
+  list.push(conn);
   if (list.length === 1) {
     const pending = list;
     setImmediate(() => {
-      for (const w of pending.splice(0)) {
-        w.committed.then(
-          () => w.conn.release(),
-          (e: unknown) => lost(e) || w.conn.release(),
-        );
-      }
+      for (const c of pending.splice(0)) finish(c, "commit").catch(() => {});
     });
   }
 }

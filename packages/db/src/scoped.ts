@@ -16,19 +16,22 @@ export interface ScopeSettings {
 }
 
 /**
- * The statement that opens a scope, as one simple-protocol query: BEGIN and both settings travel
- * together, and if a SET fails the transaction block is aborted, so no statement sent after it can
+ * The statements that open a scope: BEGIN and both settings, sent together in front of the scope's
+ * first query; if a SET fails the transaction block is aborted, so no statement sent after it can
  * run (see postgres-scope.ts). SET LOCAL answers with a bare command tag (set_config returns a row
- * to parse). Names are inlined (a simple query takes no parameters) through quoteIdent's check.
+ * to parse). Names are inlined (the statements take no parameters) through quoteIdent's check.
  */
-export function openScopeStatement(s: ScopeSettings): string {
-  const begin = s.readOnly ? "begin read only" : "begin";
-  return `${begin}; set local search_path to ${quoteIdent(s.searchPath)}; set local role ${quoteIdent(s.role)}`;
+export function openScopeStatements(s: ScopeSettings): string[] {
+  return [
+    s.readOnly ? "begin read only" : "begin",
+    `set local search_path to ${quoteIdent(s.searchPath)}`,
+    `set local role ${quoteIdent(s.role)}`,
+  ];
 }
 
 /**
  * One transaction with `search_path` and role set LOCAL before the callback's first statement, so a
- * pooled connection carries nothing to its next user. postgres.js pipelines BEGIN and the settings
+ * pooled connection carries nothing to its next user. postgres.js sends BEGIN and the settings
  * with the callback's first query (one round trip where there were three); PGlite, which has one
  * connection and serialises transactions itself, takes drizzle's transaction and one set_config.
  */
@@ -38,7 +41,7 @@ export function scopedTransaction<T>(
   fn: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   if (db.driver === "postgres") {
-    return pipelinedScope(db.orm, openScopeStatement(settings), settings.readOnly === true, fn);
+    return pipelinedScope(db.orm, openScopeStatements(settings), settings.readOnly === true, fn);
   }
   return db.orm.transaction(async (tx) => {
     await tx.execute(
