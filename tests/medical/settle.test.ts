@@ -104,6 +104,28 @@ describe.each(drivers())("settlement on %s", (driver) => {
     });
   });
 
+  it("refuses a second settlement of the same external reference and keeps the first's totals", async () => {
+    const p = await employee(ctx);
+    const ref = `HIS-${driver}-${Date.now()}`;
+    const first = await settle(ctx, claim(p.id, { externalRef: ref }));
+    const acc = await accOf(p.id);
+    const usage = await countOf(tenantSchema.usageOutbox);
+    await expect(
+      settle(ctx, claim(p.id, { externalRef: ref, date: "2026-06-01" })),
+    ).rejects.toMatchObject({ code: "conflict" });
+    expect(await accOf(p.id)).toEqual(acc);
+    expect(await countOf(tenantSchema.usageOutbox)).toBe(usage);
+    const audits = await withTenant(db, ctx.tenant, (tx) =>
+      query<{ n: number }>(
+        tx,
+        sql`select count(*)::int as n from audit_log where action = 'mi.settlement.create'
+          and data->>'personId' = ${p.id}`,
+      ),
+    );
+    expect(audits[0]?.n).toBe(1);
+    expect(first.status).toBe("settled");
+  });
+
   it("a resident and an employee get their own scheme's parameters", async () => {
     const r = await resident(ctx);
     const e = await employee(ctx);

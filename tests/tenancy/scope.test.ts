@@ -171,6 +171,47 @@ describe.each(drivers())("tenant scopes on %s", (driver) => {
     expect(await whoAmI(db.orm)).toEqual(owner);
   });
 
+  it("commits the statements sent with commit(), and nothing when one of them fails", async () => {
+    await withTenant(db, a, (tx, commit) =>
+      Promise.all([
+        tx.insert(settings).values({ key: "c1", value: 1 }),
+        tx.insert(settings).values({ key: "c2", value: 2 }),
+        commit(),
+      ]),
+    );
+    expect(await countIn(a)).toBe(3);
+    const err = await withTenant(db, a, (tx, commit) =>
+      Promise.all([
+        tx.insert(settings).values({ key: "c3", value: 3 }),
+        tx.insert(settings).values({ key: "c1", value: 1 }), // duplicate key
+        commit(),
+      ]),
+    ).catch((e: unknown) => e);
+    expect(reason(err)).toMatch(/duplicate key/);
+    expect(await countIn(a)).toBe(3);
+    const swallowed = await withTenant(db, a, (tx, commit) =>
+      Promise.all([
+        tx
+          .insert(settings)
+          .values({ key: "c1", value: 1 })
+          .catch(() => "swallowed"),
+        commit(),
+      ]),
+    ).catch((e: unknown) => e);
+    expect(String((swallowed as Error).message)).toMatch(/rolled back/);
+    // A nested scope joins the outer transaction: its commit() leaves the committing to the owner.
+    const err2 = await withTenant(db, a, async () => {
+      await withTenant(db, a, (inner, commit) =>
+        Promise.all([inner.insert(settings).values({ key: "c4", value: 4 }), commit()]),
+      );
+      throw new Error("the outer scope fails after the nested one committed");
+    }).catch((e: unknown) => e);
+    expect((err2 as Error).message).toMatch(/outer scope fails/);
+    expect(await countIn(a)).toBe(3);
+    await withTenant(db, a, (tx) => tx.delete(settings).where(sql`key in ('c1', 'c2')`));
+    expect(await whoAmI(db.orm)).toEqual(owner);
+  });
+
   it("refuses queries through a scope's handle after it ended", async () => {
     let leaked: Tx | undefined;
     await withTenant(db, a, async (tx) => {
@@ -214,6 +255,17 @@ describe.runIf(drivers().includes("postgres"))("postgres.js scopes on a small po
     });
     expect(seen?.role).toBe(t.roleName);
     expect(seen?.path.replaceAll('"', "")).toBe(t.schemaName);
+  });
+
+  it("refuses a statement issued after commit() went out, without running it", async () => {
+    const t = list[1] as Tenant;
+    const err = await withTenant(db, t, async (tx, commit) => {
+      await Promise.all([tx.insert(settings).values({ key: "early", value: 1 }), commit()]);
+      await tx.insert(settings).values({ key: "late", value: 2 });
+    }).catch((e: unknown) => e);
+    expect((err as { cause?: unknown }).cause ?? err).toBeInstanceOf(ScopeEndedError);
+    const rows = await withTenant(db, t, (tx) => tx.select().from(settings), { readOnly: true });
+    expect(rows.map((r) => r.key)).toEqual(["early"]);
   });
 
   it("never shows one tenant's scope another's role, under 12 workers × 40 mixed scopes", async () => {

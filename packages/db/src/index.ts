@@ -4,4 +4,10 @@ export { openPostgres, type PostgresOptions } from "./postgres.ts";
 export { ScopeEndedError } from "./postgres-scope.ts";
 export * as platformSchema from "./schema/platform/index.ts";
 export * as tenantSchema from "./schema/tenant/index.ts";
-export { openScopeStatements, type ScopeSettings, scopedTransaction } from "./scoped.ts";
+export {
+  type Commit,
+  committedByOwner,
+  openScopeStatements,
+  type ScopeSettings,
+  scopedTransaction,
+} from "./scoped.ts";

@@ -51,7 +51,7 @@ export async function pipelinedScope<T>(
   orm: Orm,
   head: string[],
   readOnly: boolean,
-  fn: (tx: Tx) => Promise<T>,
+  fn: (tx: Tx, commit: Commit) => Promise<T>,
 ): Promise<T> {
   const base = (orm as unknown as { _: { session: SessionParts } })._.session;
   const kept = warm.get(base.client)?.pop();
@@ -67,7 +67,13 @@ export async function pipelinedScope<T>(
       opts?: postgres.UnsafeQueryOptions,
     ) {
       if (ended) throw new ScopeEndedError();
-      return conn.unsafe(text, params, { ...opts, prefix } as postgres.UnsafeQueryOptions);
+      // skipDescribe (patched postgres.js): a query whose parameters are all scalars goes out
+      // whole, without a round trip for its parameter types, and pipelines with the next.
+      return conn.unsafe(text, params, {
+        ...opts,
+        prefix,
+        skipDescribe: true,
+      } as postgres.UnsafeQueryOptions);
     },
     // drizzle's nested tx.transaction(): a savepoint on the same connection.
     async savepoint<R>(cb: (c: unknown) => Promise<R>): Promise<R> {
@@ -95,16 +101,45 @@ export async function pipelinedScope<T>(
     base.schema,
   ) as unknown as Tx;
 
+  // commit(): COMMIT goes out at the end of this tick, behind every statement issued before then.
+  let early: EarlyCommit | undefined;
+  const commit: Commit = () => {
+    if (ended) return Promise.reject(new ScopeEndedError());
+    if (early) return early.done;
+    const e: EarlyCommit = {
+      done: new Promise<void>((resolve, reject) =>
+        setImmediate(() => {
+          if (ended) return resolve(); // the callback finished first: the normal path commits
+          ended = true;
+          const sent = conn.unsafe("commit").execute();
+          e.sent = sent;
+          // A ROLLBACK is not this promise's error: the statement that failed has its own, which is
+          // what the callback should see (the scope still fails if the callback swallowed it).
+          sent.then(() => resolve(), reject);
+        }),
+      ),
+    };
+    early = e;
+    return e.done;
+  };
+
   let result: T;
   try {
-    result = await fn(tx);
+    result = await fn(tx, commit);
   } catch (e) {
     ended = true;
-    if (prefix.sent) await finish(conn, "rollback").catch(() => {});
+    if (early?.sent) await settleEarly(conn, early.sent);
+    else if (prefix.sent) await finish(conn, "rollback").catch(() => {});
     else idle(base.client, conn, kept !== undefined);
     throw e;
   }
   ended = true;
+  if (early?.sent) {
+    const outcome = await settleEarly(conn, early.sent);
+    if (outcome === "rolled back") throw rolledBack();
+    if (outcome === "failed") throw new Error("the COMMIT did not complete");
+    return result;
+  }
   if (!prefix.sent) {
     idle(base.client, conn, kept !== undefined);
     return result;
@@ -114,10 +149,40 @@ export async function pipelinedScope<T>(
     return result;
   }
   const done = await finish(conn, "commit");
-  if (done.command === "ROLLBACK") {
-    throw new Error("the transaction was rolled back: a statement in it failed");
-  }
+  if (done.command === "ROLLBACK") throw rolledBack();
   return result;
+}
+
+/**
+ * Sends COMMIT at the end of the current tick, in the same write as every statement the callback
+ * issued before then (no round trip of its own), and resolves once it is done. If a statement
+ * failed, Postgres answers ROLLBACK: that statement's own error is what the callback sees, and the
+ * scope fails even if the callback swallowed it. Statements issued after the COMMIT went out are
+ * refused (ScopeEndedError), so issue the transaction's last statements in the same tick, e.g.
+ * `await Promise.all([insert, update, commit()])`, never after awaiting something else. In a
+ * nested scope (joined transaction) and on PGlite it does nothing: the transaction commits when
+ * its owner's callback returns.
+ */
+export type Commit = () => Promise<void>;
+
+interface EarlyCommit {
+  /** The COMMIT, once it went out. */
+  sent?: Promise<postgres.RowList<postgres.Row[]>>;
+  done: Promise<void>;
+}
+
+const rolledBack = () => new Error("the transaction was rolled back: a statement in it failed");
+
+/** Waits for a COMMIT sent by commit() and gives the connection back. */
+async function settleEarly(conn: Reserved, sent: Promise<postgres.RowList<postgres.Row[]>>) {
+  try {
+    const r = await sent;
+    conn.release();
+    return r.command === "ROLLBACK" ? "rolled back" : "committed";
+  } catch (e) {
+    if (!lost(e)) conn.release();
+    return "failed";
+  }
 }
 
 /** A scope that sent nothing: the connection is as it found it (a kept one still owes its COMMIT). */

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { type Database, quoteIdent, type Tx } from "./database.ts";
-import { pipelinedScope } from "./postgres-scope.ts";
+import { type Commit, pipelinedScope } from "./postgres-scope.ts";
+
+export type { Commit };
 
 /** Transaction-local settings a scope runs under (withTenant, withPlatform). */
 export interface ScopeSettings {
@@ -38,7 +40,7 @@ export function openScopeStatements(s: ScopeSettings): string[] {
 export function scopedTransaction<T>(
   db: Database,
   settings: ScopeSettings,
-  fn: (tx: Tx) => Promise<T>,
+  fn: (tx: Tx, commit: Commit) => Promise<T>,
 ): Promise<T> {
   if (db.driver === "postgres") {
     return pipelinedScope(db.orm, openScopeStatements(settings), settings.readOnly === true, fn);
@@ -47,6 +49,9 @@ export function scopedTransaction<T>(
     await tx.execute(
       sql`select set_config('search_path', ${settings.searchPath}, true), set_config('role', ${settings.role}, true)${settings.readOnly ? sql`, set_config('transaction_read_only', 'on', true)` : sql``}`,
     );
-    return fn(tx);
+    return fn(tx, committedByOwner);
   });
 }
+
+/** commit() where the transaction commits when its owner's callback returns (PGlite, nested scopes). */
+export const committedByOwner: Commit = async () => {};

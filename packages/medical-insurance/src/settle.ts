@@ -5,7 +5,7 @@ import {
   PreconditionFailedError,
   ValidationError,
 } from "@zhengyun/core";
-import { query, type Tx } from "@zhengyun/db";
+import { type Commit, query, type Tx } from "@zhengyun/db";
 import { recordUsage } from "@zhengyun/jobs/outbox";
 import { withTenant } from "@zhengyun/tenancy";
 import { eq, sql } from "drizzle-orm";
@@ -109,10 +109,13 @@ interface PersonRow {
   account_balance: number | string;
 }
 
-/** Computes a claim in the caller's transaction; with `commit` it locks and persists it. */
-async function run(tx: Tx, ctx: MiCtx, input: ClaimInput, commit: boolean) {
+/**
+ * Computes a claim in the caller's transaction; given `commit` (the scope's, see Commit in
+ * @zhengyun/db) it locks and persists it, and the COMMIT travels with the writes.
+ */
+async function run(tx: Tx, ctx: MiCtx, input: ClaimInput, commit?: Commit) {
   const c = parseInput(claimSchema, input);
-  const { inst, p, policy, year, acc } = await load(tx, c, commit);
+  const { inst, p, policy, year, acc } = await load(tx, c, commit !== undefined);
   const r = computeSettlement(c.items, {
     policy,
     level: inst.level,
@@ -132,12 +135,13 @@ async function run(tx: Tx, ctx: MiCtx, input: ClaimInput, commit: boolean) {
     review: null,
     ...amounts,
   };
-  if (!commit) return out;
+  if (commit === undefined) return out;
   const id = newId("setl");
   const review = reviewRule(id, r.medfee_sumamt, policy.review);
-  // Every write in one round trip (pipelined); the transaction commits or rolls back as a whole.
-  const [[saved]] = await Promise.all([
-    query<{ id: string }>(
+  // Every write and the COMMIT in one round trip (pipelined); the transaction commits or rolls back
+  // as a whole. A settled external reference fails the insert (unique), so nothing commits.
+  await Promise.all([
+    query(
       tx,
       sql`insert into mi_settlements (id, person_id, institution_code, visit_type, visit_date,
         year, admission_no, medfee_sumamt, fulamt_ownpay_amt, preselfpay_amt, inscp_scp_amt,
@@ -147,8 +151,7 @@ async function run(tx: Tx, ctx: MiCtx, input: ClaimInput, commit: boolean) {
         ${r.medfee_sumamt}, ${r.fulamt_ownpay_amt}, ${r.preselfpay_amt}, ${r.inscp_scp_amt},
         ${r.act_pay_dedc}, ${r.hifp_pay}, ${r.acct_pay}, ${r.psn_cash_pay}, ${r.fund_pay_sumamt},
         ${r.psn_part_amt}, ${JSON.stringify(c.items)}::jsonb, ${c.externalRef ?? null},
-        ${ctx.actorId ?? null})
-      on conflict do nothing returning id`,
+        ${ctx.actorId ?? null})`,
     ),
     query(
       tx,
@@ -174,10 +177,24 @@ async function run(tx: Tx, ctx: MiCtx, input: ClaimInput, commit: boolean) {
       medfee_sumamt: r.medfee_sumamt,
       fund_pay_sumamt: r.fund_pay_sumamt,
     }),
-  ]);
-  // Nothing of this transaction survives the throw: the other writes roll back with it.
-  if (!saved) throw new ConflictError(`Reference "${c.externalRef}" is already settled`);
+    commit(),
+  ]).catch((e: unknown) => {
+    if (violatedUnique(e) === "mi_settlements_externalRef_unique") {
+      throw new ConflictError(`Reference "${c.externalRef}" is already settled`);
+    }
+    throw e;
+  });
   return { ...out, setl_id: id, status: "settled" as const, review };
+}
+
+/** The unique constraint a failed statement violated, when that is why it failed (either driver). */
+function violatedUnique(e: unknown): string | undefined {
+  const pg = ((e as { cause?: unknown } | null)?.cause ?? e) as {
+    code?: string;
+    constraint_name?: string;
+    constraint?: string;
+  } | null;
+  return pg?.code === "23505" ? (pg.constraint_name ?? pg.constraint) : undefined;
 }
 
 /** The amount columns of a settlement row from the engine's result. */
@@ -197,12 +214,12 @@ export const columns = (r: SettlementResult) => ({
 
 /** Pre-settlement (预结算): the same computation, nothing written. */
 export function previewSettlement(ctx: MiCtx, input: ClaimInput): Promise<SettlementOutput> {
-  return withTenant(ctx.db, ctx.tenant, (tx) => run(tx, ctx, input, false));
+  return withTenant(ctx.db, ctx.tenant, (tx) => run(tx, ctx, input), { readOnly: true });
 }
 
 /** Settlement (结算): commits amounts, accumulators, usage, audit and any review sample at once. */
 export function settle(ctx: MiCtx, input: ClaimInput): Promise<SettlementOutput> {
-  return withTenant(ctx.db, ctx.tenant, (tx) => run(tx, ctx, input, true));
+  return withTenant(ctx.db, ctx.tenant, (tx, commit) => run(tx, ctx, input, commit));
 }
 
 /** A stored settlement in the API's shape. */

@@ -1,5 +1,11 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { type Database, scopedTransaction, type Tx } from "@zhengyun/db";
+import {
+  type Commit,
+  committedByOwner,
+  type Database,
+  scopedTransaction,
+  type Tx,
+} from "@zhengyun/db";
 
 /** What withTenant needs to know of a tenant: where its data is and which role may touch it. */
 export interface TenantRef {
@@ -44,16 +50,19 @@ export interface ScopeOptions {
  * role is the tenant's role, both set LOCAL so a pooled connection carries nothing to its next user.
  * A nested call for the same tenant joins the outer transaction. A nested call for another tenant
  * throws: set_config(..., true) survives RELEASE SAVEPOINT, so a savepoint could not contain it.
+ * `commit` (see Commit in @zhengyun/db) lets a hot write path send its COMMIT with its last
+ * statements instead of a round trip after them; in a joined scope it does nothing.
  */
 export async function withTenant<T>(
   db: Database,
   tenant: TenantRef,
-  fn: (tx: Tx) => Promise<T>,
+  fn: (tx: Tx, commit: Commit) => Promise<T>,
   opts: ScopeOptions = {},
 ): Promise<T> {
   const outer = scopes.getStore();
   if (outer) {
-    if (outer.kind === "tenant" && outer.tenantId === tenant.id) return fn(outer.tx);
+    if (outer.kind === "tenant" && outer.tenantId === tenant.id)
+      return fn(outer.tx, committedByOwner);
     throw new TenantContextError(
       outer.kind === "tenant"
         ? `withTenant(${tenant.slug}) inside another tenant's transaction`
@@ -63,7 +72,7 @@ export async function withTenant<T>(
   return scopedTransaction(
     db,
     { searchPath: tenant.schemaName, role: tenant.roleName, readOnly: opts.readOnly },
-    (tx) => scopes.run({ kind: "tenant", tenantId: tenant.id, tx }, () => fn(tx)),
+    (tx, commit) => scopes.run({ kind: "tenant", tenantId: tenant.id, tx }, () => fn(tx, commit)),
   );
 }
 
