@@ -12,13 +12,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sessionCookieName } from "@zhengyun/auth";
-import { loadConfig, systemClock } from "@zhengyun/core";
+import { loadConfig, ManualClock } from "@zhengyun/core";
 import { type Database, openPostgres, query } from "@zhengyun/db";
 import { prepareDatabase } from "@zhengyun/db/node";
 import {
   type MiCtx,
   makeNationalId,
-  medicalModule,
   registerEmployer,
   samplePolicy,
   setParameters,
@@ -205,7 +204,8 @@ function cpuSeconds(pid: number): number {
  * process, signed in as a real mi_officer (session cookie, TOTP enrolled), as the console would.
  */
 async function httpLatency(db: Database, slug: string, tenantId: string, ids: string[]) {
-  const people = identityFactory(db, systemClock);
+  // The manual clock starts now: the server checks the session against the real one.
+  const people = identityFactory(db, new ManualClock(new Date().toISOString()));
   const officer = await people.create({ role: "mi_officer", tenantId });
   const token = await people.signInStaff(officer.email, tenantId);
   const child = fork(fileURLToPath(import.meta.url), [], {
