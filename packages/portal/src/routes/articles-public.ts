@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "@hono/zod-openapi";
 import type { App, AppEnv } from "@zhengyun/http";
 import type { Context } from "hono";
@@ -36,13 +37,13 @@ const hitsSchema = z
   .openapi("PortalSearchResults");
 
 /**
- * Public pages are cacheable: a strong validator from the body (Web Crypto, so it runs on Workers)
- * lets browsers and CDNs revalidate with If-None-Match and get 304.
+ * Public pages are cacheable: a strong validator from the body lets browsers and CDNs revalidate
+ * with If-None-Match and get 304. node:crypto's hash is synchronous (Web Crypto's digest is a
+ * thread-pool round trip per response) and Workers have it under nodejs_compat.
  */
-async function cacheable(c: Context<AppEnv>, body: unknown, maxAge: number) {
+function cacheable(c: Context<AppEnv>, body: unknown, maxAge: number) {
   const text = JSON.stringify(body);
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  const etag = `"${[...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, "0")).join("")}"`;
+  const etag = `"${createHash("sha256").update(text).digest("hex").slice(0, 24)}"`;
   c.header("ETag", etag);
   c.header("Cache-Control", `public, max-age=${maxAge}, stale-while-revalidate=${maxAge * 5}`);
   if (c.req.header("if-none-match") === etag) return c.body(null, 304);
