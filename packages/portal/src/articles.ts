@@ -255,25 +255,29 @@ export const listQuery = z.object({
 /** Published articles, newest first. */
 export async function listArticles(ctx: PortalCtx, query: unknown) {
   const q = parse(listQuery, query);
-  return withTenant(ctx.db, ctx.tenant, (tx) =>
-    tx
-      .select(listed)
-      .from(portalArticles)
-      .where(
-        and(
-          eq(portalArticles.state, "published"),
-          q.channel ? eq(portalArticles.channel, q.channel) : undefined,
-        ),
-      )
-      .orderBy(desc(portalArticles.publishedAt), desc(portalArticles.id))
-      .limit(q.size)
-      .offset((q.page - 1) * q.size),
+  return withTenant(
+    ctx.db,
+    ctx.tenant,
+    (tx) =>
+      tx
+        .select(listed)
+        .from(portalArticles)
+        .where(
+          and(
+            eq(portalArticles.state, "published"),
+            q.channel ? eq(portalArticles.channel, q.channel) : undefined,
+          ),
+        )
+        .orderBy(desc(portalArticles.publishedAt), desc(portalArticles.id))
+        .limit(q.size)
+        .offset((q.page - 1) * q.size),
+    { readOnly: true },
   );
 }
 
 /** One article: the public get published ones only; editors (`any`) see every state. */
 export async function getArticle(ctx: PortalCtx, id: number, any = false) {
-  const a = await withTenant(ctx.db, ctx.tenant, (tx) => load(tx, id));
+  const a = await withTenant(ctx.db, ctx.tenant, (tx) => load(tx, id), { readOnly: true });
   if (!any && a.state !== "published") throw new NotFoundError(`No article ${id}`);
   const { search: _, ...rest } = a;
   return rest;
@@ -281,18 +285,22 @@ export async function getArticle(ctx: PortalCtx, id: number, any = false) {
 
 /** The editorial queue: everything not published or withdrawn, oldest first. */
 export async function editorialQueue(ctx: PortalCtx) {
-  return withTenant(ctx.db, ctx.tenant, (tx) =>
-    tx
-      .select({
-        ...listed,
-        state: portalArticles.state,
-        authorId: portalArticles.authorId,
-        reviewerId: portalArticles.reviewerId,
-        publishAt: portalArticles.publishAt,
-      })
-      .from(portalArticles)
-      .where(sql`${portalArticles.state} in ('draft', 'submitted')`)
-      .orderBy(portalArticles.updatedAt),
+  return withTenant(
+    ctx.db,
+    ctx.tenant,
+    (tx) =>
+      tx
+        .select({
+          ...listed,
+          state: portalArticles.state,
+          authorId: portalArticles.authorId,
+          reviewerId: portalArticles.reviewerId,
+          publishAt: portalArticles.publishAt,
+        })
+        .from(portalArticles)
+        .where(sql`${portalArticles.state} in ('draft', 'submitted')`)
+        .orderBy(portalArticles.updatedAt),
+    { readOnly: true },
   );
 }
 
@@ -362,35 +370,38 @@ export async function searchArticles(
   const from = (q.page - 1) * q.size;
   const end = from + q.size;
   const window = opts.window ?? Math.max(MIN_WINDOW, WINDOW_PER_HIT * end);
-  const rows = await withTenant(ctx.db, ctx.tenant, async (tx) => {
-    const recent = await runSql<Match>(
-      tx,
-      sql`select id, search @@ qa as title
+  const rows = await withTenant(
+    ctx.db,
+    ctx.tenant,
+    async (tx) => {
+      const recent = await runSql<Match>(
+        tx,
+        sql`select id, search @@ qa as title
           from (select id, published_at, search from portal_articles where state = 'published'
                 order by published_at desc, id desc limit ${window}) w, ${tsq} q,
             ${titleQuery(tokens)} qa
           where search @@ q
           order by published_at desc, id desc`,
-    );
-    const titles = recent.filter((m) => m.title);
-    const bodies = recent.filter((m) => !m.title);
-    let page: SQL;
-    if (titles.length >= end) {
-      page = sql`select id, 1 as tier, published_at from portal_articles
+      );
+      const titles = recent.filter((m) => m.title);
+      const bodies = recent.filter((m) => !m.title);
+      let page: SQL;
+      if (titles.length >= end) {
+        page = sql`select id, 1 as tier, published_at from portal_articles
                  where id in (${idList(titles.slice(from, end))})`;
-    } else {
-      // Title hits are sparse: all of them from the title index, then body hits from the first
-      // pass if it holds enough, else from the full index. The CTEs are materialized so the planner
-      // cannot trade the GIN bitmap for a walk of the date index filtering row by row: bigrams of
-      // one word are so correlated that its estimates cannot tell a rare term from a frequent one.
-      const body =
-        bodies.length >= end
-          ? sql`select id, published_at from portal_articles
+      } else {
+        // Title hits are sparse: all of them from the title index, then body hits from the first
+        // pass if it holds enough, else from the full index. The CTEs are materialized so the planner
+        // cannot trade the GIN bitmap for a walk of the date index filtering row by row: bigrams of
+        // one word are so correlated that its estimates cannot tell a rare term from a frequent one.
+        const body =
+          bodies.length >= end
+            ? sql`select id, published_at from portal_articles
                 where id in (${idList(bodies.slice(0, end))})`
-          : sql`select id, published_at from portal_articles
+            : sql`select id, published_at from portal_articles
                 where state = 'published' and search @@ ${tsq}
                   and not search @@ ${titleQuery(tokens)}`;
-      page = sql`with t as materialized (select id, published_at from portal_articles
+        page = sql`with t as materialized (select id, published_at from portal_articles
                    where state = 'published' and ${titleHit(tsq)}),
                  b as materialized (${body})
                  select id, tier, published_at from (
@@ -399,16 +410,18 @@ export async function searchArticles(
                    union all
                    (select id, 0, published_at from b order by published_at desc, id desc limit ${end})
                  ) u order by tier desc, published_at desc, id desc offset ${from} limit ${q.size}`;
-    }
-    return runSql<Hit>(
-      tx,
-      sql`with p as (${page})
+      }
+      return runSql<Hit>(
+        tx,
+        sql`with p as (${page})
           select a.id, a.channel, a.category, a.title, a.summary, a.body,
             a.published_at as "publishedAt", a.updated_at as "updatedAt", ts_rank(a.search, q) as rank
           from p join portal_articles a on a.id = p.id, ${tsq} q
           order by p.tier desc, p.published_at desc, p.id desc`,
-    );
-  });
+      );
+    },
+    { readOnly: true },
+  );
   const terms = queryTerms(q.q);
   return rows.map(({ body, rank, ...r }) => ({
     ...r,

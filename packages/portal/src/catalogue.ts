@@ -107,7 +107,7 @@ export async function findItem(tx: Tx, code: string): Promise<PortalItem | undef
 }
 
 export async function getItem(ctx: PortalCtx, code: string): Promise<ItemOut> {
-  const row = await withTenant(ctx.db, ctx.tenant, (tx) => findItem(tx, code));
+  const row = await withTenant(ctx.db, ctx.tenant, (tx) => findItem(tx, code), { readOnly: true });
   if (!row) throw new NotFoundError(`No service item ${code}`);
   return strip(row);
 }
@@ -117,10 +117,15 @@ export async function listItems(
   ctx: PortalCtx,
   page?: { page: number; size: number },
 ): Promise<ItemOut[]> {
-  const rows = await withTenant(ctx.db, ctx.tenant, (tx) => {
-    const q = tx.select().from(portalItems).orderBy(asc(portalItems.code));
-    return page ? q.limit(page.size).offset((page.page - 1) * page.size) : q;
-  });
+  const rows = await withTenant(
+    ctx.db,
+    ctx.tenant,
+    (tx) => {
+      const q = tx.select().from(portalItems).orderBy(asc(portalItems.code));
+      return page ? q.limit(page.size).offset((page.page - 1) * page.size) : q;
+    },
+    { readOnly: true },
+  );
   return rows.map(strip);
 }
 
