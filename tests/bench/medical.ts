@@ -6,7 +6,7 @@
  * HTTP under concurrent load: the product's server in a child process, signed-in clients here.
  */
 import { fork } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,7 +32,9 @@ import postgres from "postgres";
 import { identityFactory } from "../harness/identity.ts";
 import {
   benchDatabaseUrl,
+  benchServerEnv,
   benchServerUrl,
+  cpuSeconds,
   durationStats,
   header,
   line,
@@ -155,26 +157,15 @@ async function copyBaseline(schema: string): Promise<number> {
  * The server process: the product's own server (startServer: @hono/node-server, the identity
  * authenticator, every middleware) on the bench database, with JOBS off; it reports its URL and
  * closes when told to. Settlement traffic from a city's hospitals is the load itself, not abuse:
- * the per-tenant and per-IP limits (300/s and 50/s by default) are raised as such a deployment's.
+ * the rate limits are raised (benchServerEnv) as such a deployment's would be.
  */
 async function serve(): Promise<void> {
   const { startServer } = await import("@zhengyun/api/server");
   const dir = mkdtempSync(join(tmpdir(), "zy-bench-medical-"));
   const server = await startServer({
-    config: loadConfig({
-      DATABASE_URL: benchUrl,
-      DATA_DIR: dir,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DEMO: "false",
-      JOBS: "off",
-      LOG_LEVEL: "silent",
-      DB_POOL_MAX: String(HTTP_CONCURRENCY + 4),
-      RATE_LIMIT_TENANT_PER_SEC: "100000",
-      RATE_LIMIT_TENANT_BURST: "100000",
-      RATE_LIMIT_IP_PER_SEC: "100000",
-      RATE_LIMIT_IP_BURST: "100000",
-    }),
+    config: loadConfig(
+      benchServerEnv({ databaseUrl: benchUrl, dataDir: dir, poolMax: HTTP_CONCURRENCY + 4 }),
+    ),
     logger: { info: () => {}, warn: () => {}, error: (o, m) => console.error(m, o) },
     print: () => {},
   });
@@ -186,16 +177,6 @@ async function serve(): Promise<void> {
     process.exit(0);
   });
   process.send?.({ url: server.url });
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc; 0 where it is not there. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 /**

@@ -9,7 +9,7 @@
  * events sent. BENCH_PROFILE=<dir> writes CPU profiles of both processes there (node --cpu-prof).
  */
 import { fork } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +19,9 @@ import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import {
   benchDatabaseUrl,
+  benchServerEnv,
   benchServerUrl,
+  cpuSeconds,
   durationStats,
   header,
   line,
@@ -56,23 +58,14 @@ async function serve(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "zy-bench-metering-"));
   let db: import("@zhengyun/db").Database | undefined;
   const server = await startServer({
-    config: loadConfig({
-      DATABASE_URL: benchUrl,
-      DATA_DIR: dir,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DEMO: "false",
-      JOBS: "off",
-      LOG_LEVEL: "silent",
-      DB_POOL_MAX: String(SENDERS + 4),
-      BODY_LIMIT_BYTES: String(2 * 1024 * 1024),
-      RATE_LIMIT_IP_PER_SEC: "100000",
-      RATE_LIMIT_IP_BURST: "100000",
-      RATE_LIMIT_TENANT_PER_SEC: "100000",
-      RATE_LIMIT_TENANT_BURST: "100000",
-      RATE_LIMIT_API_KEY_PER_SEC: "100000",
-      RATE_LIMIT_API_KEY_BURST: "100000",
-    }),
+    config: loadConfig(
+      benchServerEnv({
+        databaseUrl: benchUrl,
+        dataDir: dir,
+        poolMax: SENDERS + 4,
+        bodyLimitBytes: 2 * 1024 * 1024,
+      }),
+    ),
     logger: { info: () => {}, warn: () => {}, error: (o, m) => console.error(m, o) },
     print: () => {},
     boot: async (cfg) => {
@@ -149,15 +142,6 @@ function truth(batches: number): number {
 
 /** Postgres runs on this machine, so its backends' /proc entries are readable here. */
 const LOCAL_DB = ["localhost", "127.0.0.1", "[::1]"].includes(new URL(base).hostname);
-
-/** CPU seconds (user + system) a process has used so far; 0 where /proc is not there. */
-function cpuSeconds(pid: number | "self"): number {
-  const file = `/proc/${pid}/stat`;
-  if (!existsSync(file)) return 0;
-  // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100/s).
-  const fields = readFileSync(file, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** CPU seconds of the sender (this process), the server and the bench database's backends. */
 async function cpuSplit(serverPid: number, db: postgres.Sql) {

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 
 export function machine(): string {
@@ -46,4 +47,44 @@ export function benchDatabaseUrl(name: string): string {
   const u = new URL(benchServerUrl);
   u.pathname = `/${name}`;
   return u.toString();
+}
+
+/** CPU seconds (user + system) a process has used so far; 0 where /proc is not there. */
+export function cpuSeconds(pid: number | "self"): number {
+  const file = `/proc/${pid}/stat`;
+  if (!existsSync(file)) return 0;
+  // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100/s).
+  const fields = readFileSync(file, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * The environment of a bench's server process (startServer): the bench database, a scratch data
+ * directory, an ephemeral port, no demo and no jobs, silent logs, and the rate limits raised: in the
+ * field the load comes from many addresses, terminals and keys; here from one.
+ */
+export function benchServerEnv(opts: {
+  databaseUrl: string;
+  dataDir: string;
+  poolMax: number;
+  bodyLimitBytes?: number;
+}): Record<string, string> {
+  const unlimited = "100000";
+  return {
+    DATABASE_URL: opts.databaseUrl,
+    DATA_DIR: opts.dataDir,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DEMO: "false",
+    JOBS: "off",
+    LOG_LEVEL: "silent",
+    DB_POOL_MAX: String(opts.poolMax),
+    ...(opts.bodyLimitBytes ? { BODY_LIMIT_BYTES: String(opts.bodyLimitBytes) } : {}),
+    RATE_LIMIT_IP_PER_SEC: unlimited,
+    RATE_LIMIT_IP_BURST: unlimited,
+    RATE_LIMIT_TENANT_PER_SEC: unlimited,
+    RATE_LIMIT_TENANT_BURST: unlimited,
+    RATE_LIMIT_API_KEY_PER_SEC: unlimited,
+    RATE_LIMIT_API_KEY_BURST: unlimited,
+  };
 }
