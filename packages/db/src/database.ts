@@ -33,6 +33,15 @@ export function quoteIdent(name: string): string {
 
 export const ident = (name: string): SQL => sql.raw(quoteIdent(name));
 
+/**
+ * Takes, for the rest of the transaction, the lock every change to the control plane's schema and
+ * its privileges runs under (migrations, the schema's own ACL, the runtime role's grants). Processes
+ * starting together (the server, the CLI, test files) then take turns: concurrent GRANT/REVOKE on
+ * one object fail in Postgres with "tuple concurrently updated".
+ */
+export const lockPlatformDdl = (tx: Executor) =>
+  tx.execute(sql`select pg_advisory_xact_lock(hashtext('zhengyun:platform-ddl'))`);
+
 export function rolePrefixFor(databaseName: string): string {
   const clean = databaseName
     .toLowerCase()

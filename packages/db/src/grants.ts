@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { type Database, type Executor, ident, query } from "./database.ts";
+import { type Database, type Executor, ident, lockPlatformDdl, query } from "./database.ts";
 
 type Privilege = "select" | "insert" | "update" | "delete";
 
@@ -70,10 +70,10 @@ async function ensureRole(exec: Executor, role: string): Promise<void> {
 }
 
 export async function ensureRuntimeRole(db: Database): Promise<void> {
-  await ensureRole(db.orm, db.runtimeRole);
   const role = ident(db.runtimeRole);
   await db.orm.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('zhengyun:grants:platform'))`);
+    await lockPlatformDdl(tx);
+    await ensureRole(tx, db.runtimeRole);
     await tx.execute(sql`revoke all on all tables in schema platform from ${role}`);
     await tx.execute(sql`grant usage on schema platform to ${role}`);
     for (const [table, privs] of Object.entries(platformGrants)) {

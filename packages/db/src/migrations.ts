@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
-import { type Executor, type Orm, query } from "./database.ts";
+import { type Executor, lockPlatformDdl, type Orm, query } from "./database.ts";
 
 export type MigrationSet = "platform" | "tenant";
 
@@ -42,17 +42,21 @@ export async function runStatements(tx: Executor, statements: string[]): Promise
 
 /**
  * Applies pending control-plane migrations, each in its own transaction with its ledger row.
- * A transaction-scoped advisory lock makes concurrent starters (server and CLI) take turns.
+ * Everything here runs under lockPlatformDdl, so concurrent starters (server, CLI, test files)
+ * take turns.
  */
 export async function migratePlatform(orm: Orm): Promise<string[]> {
-  await orm.execute(sql`create schema if not exists platform`);
-  await orm.execute(sql`revoke all on schema platform from public`);
-  await orm.execute(sql`create table if not exists platform.schema_migrations (
-    idx integer primary key, tag text not null, applied_at timestamptz not null default now())`);
+  await orm.transaction(async (tx) => {
+    await lockPlatformDdl(tx);
+    await tx.execute(sql`create schema if not exists platform`);
+    await tx.execute(sql`revoke all on schema platform from public`);
+    await tx.execute(sql`create table if not exists platform.schema_migrations (
+      idx integer primary key, tag text not null, applied_at timestamptz not null default now())`);
+  });
   const applied: string[] = [];
   for (const m of loadMigrations("platform")) {
     const did = await orm.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('zhengyun:migrate:platform'))`);
+      await lockPlatformDdl(tx);
       const done = await query(
         tx,
         sql`select 1 from platform.schema_migrations where idx = ${m.idx}`,
