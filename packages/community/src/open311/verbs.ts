@@ -9,8 +9,11 @@ import { type RequestQuery, requestByToken, searchRequests, searchUpdates } from
 
 /** The GeoReport read and write verbs the routes adapt; each runs in one tenant transaction. */
 
+/** The read verbs' scopes: read-only (Postgres refuses a write; no wait for COMMIT). */
+const readOnly = { readOnly: true };
+
 export async function serviceList(ctx: CsCtx, en: boolean): Promise<Node[]> {
-  const rows = await withTenant(ctx.db, ctx.tenant, listServices);
+  const rows = await withTenant(ctx.db, ctx.tenant, listServices, readOnly);
   return rows.map((s) => ({
     service_code: s.code,
     service_name: en ? s.nameEn : s.nameZh,
@@ -23,7 +26,7 @@ export async function serviceList(ctx: CsCtx, en: boolean): Promise<Node[]> {
 }
 
 export async function serviceDefinition(ctx: CsCtx, code: string): Promise<Node> {
-  const s = await withTenant(ctx.db, ctx.tenant, (tx) => findService(tx, code));
+  const s = await withTenant(ctx.db, ctx.tenant, (tx) => findService(tx, code), readOnly);
   if (!s) throw new NotFoundError(`service_code ${code} was not found`);
   const attributes = [...s.attributes]
     .sort((a, b) => a.order - b.order)
@@ -41,7 +44,7 @@ export async function serviceDefinition(ctx: CsCtx, code: string): Promise<Node>
 }
 
 export const listRequests = (ctx: CsCtx, q: RequestQuery, en: boolean) =>
-  withTenant(ctx.db, ctx.tenant, (tx) => searchRequests(tx, q, nowOf(ctx), en));
+  withTenant(ctx.db, ctx.tenant, (tx) => searchRequests(tx, q, nowOf(ctx), en), readOnly);
 
 export async function oneRequest(ctx: CsCtx, id: string, en: boolean): Promise<Node[]> {
   const n = /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
@@ -51,13 +54,13 @@ export async function oneRequest(ctx: CsCtx, id: string, en: boolean): Promise<N
 }
 
 export async function tokenLookup(ctx: CsCtx, token: string): Promise<Node[]> {
-  const id = await withTenant(ctx.db, ctx.tenant, (tx) => requestByToken(tx, token));
+  const id = await withTenant(ctx.db, ctx.tenant, (tx) => requestByToken(tx, token), readOnly);
   if (!id) throw new NotFoundError(`token ${token} was not found`);
   return [{ service_request_id: id, token }];
 }
 
 export const listUpdates = (ctx: CsCtx, en: boolean, start?: Date, end?: Date) =>
-  withTenant(ctx.db, ctx.tenant, (tx) => searchUpdates(tx, nowOf(ctx), start, end, en));
+  withTenant(ctx.db, ctx.tenant, (tx) => searchUpdates(tx, nowOf(ctx), start, end, en), readOnly);
 
 /** Form fields of a GeoReport POST, with attribute[CODE] and repeated attribute[CODE][]. */
 export function readForm(form: URLSearchParams) {
