@@ -42,6 +42,20 @@ export function miCtx(p: PageCtx): MiCtx {
 }
 
 export const money = (fen: number | bigint | null | undefined) => formatMoney(fen ?? 0);
+
+/** The national interface's amount fields of a settlement, in the order the pages show them. */
+export const AMOUNTS = [
+  "medfee_sumamt",
+  "fulamt_ownpay_amt",
+  "preselfpay_amt",
+  "inscp_scp_amt",
+  "act_pay_dedc",
+  "hifp_pay",
+  "acct_pay",
+  "psn_cash_pay",
+  "fund_pay_sumamt",
+  "psn_part_amt",
+] as const;
 export const when = (p: PageCtx, d: Date | string | null) =>
   d ? formatDateTime(new Date(d), p.lang) : "";
 /** Today (or `now`'s day) in Asia/Shanghai as YYYY-MM-DD. */

@@ -14,6 +14,7 @@ import { listInstitutions } from "../institutions.ts";
 import { previewSettlement, type SettlementOutput, settle } from "../settle.ts";
 import { ClaimForm, claimOf, formErrors } from "./claim-form.tsx";
 import {
+  AMOUNTS,
   CONSOLE,
   Facts,
   Hidden,
@@ -24,19 +25,6 @@ import {
   shanghaiDay,
   tr,
 } from "./common.tsx";
-
-const AMOUNTS = [
-  "medfee_sumamt",
-  "fulamt_ownpay_amt",
-  "preselfpay_amt",
-  "inscp_scp_amt",
-  "act_pay_dedc",
-  "hifp_pay",
-  "acct_pay",
-  "psn_cash_pay",
-  "fund_pay_sumamt",
-  "psn_part_amt",
-] as const;
 
 async function formPage(
   p: PageCtx,

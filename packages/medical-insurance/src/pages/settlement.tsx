@@ -3,7 +3,7 @@
 import { definePage, type PageCtx, renderPage } from "@zhengyun/web";
 import type { Child } from "hono/jsx";
 import { getSettlement, type SettlementDetail } from "../settlement-detail.ts";
-import { CONSOLE, Facts, link, miCtx, money, Table, tr, when } from "./common.tsx";
+import { AMOUNTS, CONSOLE, Facts, link, miCtx, money, Table, tr, when } from "./common.tsx";
 
 /** Basis points as a percentage (`7500` → `75%`, `8250` → `82.5%`). */
 const pct = (bp: number) => `${bp / 100}%`;
@@ -141,22 +141,7 @@ const detail = definePage({
           ])}
         />
         <h2>{t("detail.amounts")}</h2>
-        <Facts
-          rows={(
-            [
-              "medfee_sumamt",
-              "fulamt_ownpay_amt",
-              "preselfpay_amt",
-              "inscp_scp_amt",
-              "act_pay_dedc",
-              "hifp_pay",
-              "acct_pay",
-              "psn_cash_pay",
-              "fund_pay_sumamt",
-              "psn_part_amt",
-            ] as const
-          ).map((k) => [t(`amt.${k}`), money(s[k])])}
-        />
+        <Facts rows={AMOUNTS.map((k) => [t(`amt.${k}`), money(s[k])])} />
         <h2>{t("detail.breakdown")}</h2>
         <Breakdown p={p} d={d} />
         <h2>{t("detail.reversal")}</h2>
